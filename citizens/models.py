@@ -1,0 +1,114 @@
+"""The portal's user (email login) and staff memberships."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from citizens.roles import Role
+
+national_id_validator = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân gồm đúng 12 chữ số."))
+phone_validator = RegexValidator(r"^(0|\+84)\d{9}$", _("Số điện thoại không hợp lệ (ví dụ 0912345678)."))
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("Email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=16, blank=True, validators=[phone_validator])
+    national_id = models.CharField(
+        _("số định danh cá nhân"), max_length=12, null=True, blank=True, validators=[national_id_validator]
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    language = models.CharField(_("ngôn ngữ"), max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    notify_email = models.BooleanField(_("nhận thông báo qua email"), default=True)
+    notify_sms = models.BooleanField(_("nhận thông báo qua SMS"), default=False)
+    notify_inapp = models.BooleanField(_("nhận thông báo trong ứng dụng"), default=True)
+    is_staff = models.BooleanField(_("truy cập trang quản trị"), default=False)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    date_joined = models.DateTimeField(_("ngày tham gia"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"], condition=Q(national_id__isnull=False), name="user_national_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.national_id == "":
+            self.national_id = None
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[-1] if self.full_name else self.email
+
+
+class StaffMembership(models.Model):
+    """One role a user holds in an agency (and optionally a department of it)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cán bộ"))
+    agency = models.ForeignKey(
+        "procedures.Agency", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cơ quan")
+    )
+    department = models.ForeignKey(
+        "procedures.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("phòng ban"),
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=[(r.value, r.label) for r in Role if r != Role.APPLICANT])
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("phân công cán bộ")
+        verbose_name_plural = _("phân công cán bộ")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "department", "role"], name="membership_unique"),
+        ]
+        indexes = [models.Index(fields=["agency", "role", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency}"

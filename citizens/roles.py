@@ -1,0 +1,16 @@
+"""Roles a staff member holds in an agency, and the applicant pseudo-role the workflow table uses."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Người nộp hồ sơ")
+    RECEPTION = "reception", _("Bộ phận một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên")
+    LEADER = "leader", _("Lãnh đạo")
+    AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+    IOC_VIEWER = "ioc_viewer", _("Giám sát IOC")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}

@@ -1,0 +1,34 @@
+from procedures.models.agency import Agency, Department
+from procedures.models.calendar import CalendarOverride
+from procedures.models.catalogue import Field, OnlineLevel, Procedure, ProcedureStep, ProcedureVersion, VersionStatus
+from procedures.models.document import Document, DocumentKind
+from procedures.models.dossier import (
+    Channel,
+    Dossier,
+    DossierCodeSequence,
+    DossierEvent,
+    DossierPause,
+    Outcome,
+    Status,
+)
+
+__all__ = [
+    "Agency",
+    "CalendarOverride",
+    "Channel",
+    "Department",
+    "Document",
+    "DocumentKind",
+    "Dossier",
+    "DossierCodeSequence",
+    "DossierEvent",
+    "DossierPause",
+    "Field",
+    "OnlineLevel",
+    "Outcome",
+    "Procedure",
+    "ProcedureStep",
+    "ProcedureVersion",
+    "Status",
+    "VersionStatus",
+]

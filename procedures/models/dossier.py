@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    SUBMITTED = "submitted", _("Mới đăng ký")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung")
+    PROCESSING = "processing", _("Đang xử lý")
+    AWAITING_PAYMENT = "awaiting_payment", _("Chờ thực hiện nghĩa vụ tài chính")
+    WITHDRAWAL_REQUESTED = "withdrawal_requested", _("Yêu cầu rút hồ sơ")
+    COMPLETED = "completed", _("Đã xử lý xong")
+    DELIVERED = "delivered", _("Đã trả kết quả")
+    REFUSED = "refused", _("Không được tiếp nhận")
+    STOPPED = "stopped", _("Dừng xử lý")
+    WITHDRAWN = "withdrawn", _("Đã rút")
+
+
+# Statuses in which the due-date clock is meaningful (accepted, not yet finished).
+IN_PROGRESS_STATUSES = frozenset(
+    {Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED, Status.SUPPLEMENT_REQUESTED}
+)
+FINAL_STATUSES = frozenset({Status.DELIVERED, Status.REFUSED, Status.STOPPED, Status.WITHDRAWN})
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Chấp thuận")
+    DENIED = "denied", _("Từ chối")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    IN_PERSON = "in_person", _("Trực tiếp")
+    POST = "post", _("Bưu chính công ích")
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DossierQuerySet:
+        """What a user may see: their own as applicant, their agencies' (filed, not drafts) as staff."""
+        if not user or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.exclude(Q(status=Status.DRAFT) & ~Q(applicant=user))
+        agency_ids = list(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
+        staff = Q(agency_id__in=agency_ids) & ~Q(status=Status.DRAFT)
+        return self.filter(Q(applicant=user) | staff)
+
+
+class Dossier(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(_("mã hồ sơ"), max_length=32, unique=True, null=True, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("người nộp")
+    )
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey("procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "procedures.Agency", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("cơ quan xử lý")
+    )
+    department = models.ForeignKey(
+        "procedures.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+        verbose_name=_("cán bộ xử lý"),
+    )
+    case_code = models.CharField(_("trường hợp"), max_length=50, blank=True)
+    data = models.JSONField(_("dữ liệu biểu mẫu"), default=dict, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField(_("kênh nộp"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
+    current_step = models.PositiveSmallIntegerField(_("bước hiện tại"), null=True, blank=True)
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("ngày xử lý xong"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    # A supplement request remembers where the dossier returns to and when the clock stopped.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    resume_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    # A withdrawal request remembers the state it returns to if reception refuses it.
+    withdrawal_from = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    supplement_items = models.JSONField(_("nội dung yêu cầu bổ sung"), default=list, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
+    fee_amount = models.PositiveBigIntegerField(_("số tiền phải nộp"), default=0)
+    paid_at = models.DateTimeField(_("ngày thanh toán"), null=True, blank=True)
+    delivery_channel = models.CharField(_("hình thức trả kết quả"), max_length=12, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản dữ liệu"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [
+            # Staff queues: an agency's dossiers in a state, by due date.
+            models.Index(fields=["agency", "status", "due_at", "submitted_at"], name="dossier_queue_idx"),
+            models.Index(fields=["assignee", "status", "due_at"], name="dossier_assignee_idx"),
+            models.Index(fields=["department", "status", "due_at"], name="dossier_department_idx"),
+            # An applicant's list, newest first.
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            models.Index(fields=["procedure", "status"], name="dossier_procedure_idx"),
+            # Overdue sweeps only touch open dossiers.
+            models.Index(
+                fields=["due_at"],
+                name="dossier_open_due_idx",
+                condition=Q(status__in=["processing", "awaiting_payment", "withdrawal_requested"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or str(self.id)
+
+
+class DossierEvent(models.Model):
+    """Append-only history of a dossier: every action, who did it, and the state it moved between."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    internal = models.BooleanField(default=False, help_text="Visible to staff only (comments, assignment).")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="event_dossier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # The log is append-only; on PostgreSQL a trigger enforces the same for raw SQL.
+        if not self._state.adding:
+            raise RuntimeError("Dossier events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Dossier events are append-only.")
+
+
+class DossierPause(models.Model):
+    """A period the due-date clock stood still while the applicant supplemented."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    working_days = models.PositiveIntegerField(default=0)
+    items = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+
+class DossierCodeSequence(models.Model):
+    """Per-agency, per-day counter behind dossier codes; the row lock serialises concurrent filings."""
+
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="code_sequence_unique")]

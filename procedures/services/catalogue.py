@@ -1,0 +1,238 @@
+"""Writes on the catalogue: procedure templates (JSON round-trip), versions and their publication."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citizens.models import StaffMembership
+from procedures import formschema
+from procedures.deadlines import TimeUnit
+from procedures.errors import InvalidInput
+from procedures.models import Agency, Field, OnlineLevel, Procedure, ProcedureStep, ProcedureVersion, VersionStatus
+
+STEP_ROLES = {"reception", "specialist", "leader"}
+
+
+def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None = None) -> list[str]:
+    """Every reason a version may not be published, each naming the problem (empty list: publishable)."""
+    problems = list(formschema.validate_definition(version_spec.get("fields") or []))
+    limit = version_spec.get("time_limit") or {}
+    try:
+        limit_value = Decimal(str(limit.get("value")))
+    except (InvalidOperation, TypeError):
+        problems.append(_("Thời hạn giải quyết không hợp lệ."))
+        limit_value = None
+    if limit.get("unit", TimeUnit.WORKING_DAYS) not in TimeUnit.__members__.values():
+        problems.append(_("Đơn vị thời hạn không hợp lệ: %(u)s.") % {"u": limit.get("unit")})
+    steps = version_spec.get("steps") or []
+    if not steps:
+        problems.append(_("Quy trình phải có ít nhất một bước."))
+    total = Decimal(0)
+    for index, step in enumerate(steps, start=1):
+        if step.get("role") not in STEP_ROLES:
+            problems.append(_("Bước %(i)s: vai trò không hợp lệ (%(r)s).") % {"i": index, "r": step.get("role")})
+        try:
+            total += Decimal(str(step.get("allotted_days")))
+        except (InvalidOperation, TypeError):
+            problems.append(_("Bước %(i)s: số ngày không hợp lệ.") % {"i": index})
+        if agency is not None:
+            if not agency.departments.filter(code=step.get("department")).exists():
+                problems.append(
+                    _("Bước %(i)s: cơ quan không có phòng ban '%(d)s'.") % {"i": index, "d": step.get("department")}
+                )
+            elif step.get("role") in STEP_ROLES and not StaffMembership.objects.filter(
+                agency=agency, role=step.get("role"), is_active=True
+            ).exists():
+                problems.append(_("Bước %(i)s: cơ quan chưa có cán bộ vai trò '%(r)s'.") % {"i": index, "r": step["role"]})
+    if limit_value is not None:
+        # A within-the-day procedure (value 0) may allot fractions of its one day.
+        ceiling = limit_value if limit_value > 0 else Decimal(1)
+        if total > ceiling:
+            problems.append(
+                _("Tổng số ngày của các bước (%(t)s) vượt thời hạn giải quyết (%(l)s).") % {"t": total, "l": ceiling}
+            )
+    codes = [doc.get("code") for doc in version_spec.get("documents") or []]
+    if len(codes) != len(set(codes)):
+        problems.append(_("Mã thành phần hồ sơ bị trùng."))
+    return problems
+
+
+def _cutoff(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def procedure_import(*, template: Mapping[str, Any], agency: Agency, publish: bool = True) -> Procedure:
+    """Create or update a procedure from its JSON template, adding a new version (published unless asked not to).
+
+    Idempotent for seeding: if the current published version already equals the template, nothing changes."""
+    field_spec = template["field"]
+    field, _created = Field.objects.update_or_create(
+        code=field_spec["code"], defaults={"name": field_spec["name"], "name_en": field_spec.get("name_en", "")}
+    )
+    online_level = template.get("online_level", OnlineLevel.FULL)
+    if online_level not in OnlineLevel.values:
+        raise InvalidInput(_("Mức độ trực tuyến không hợp lệ."), errors={"online_level": [online_level]})
+    procedure, _created = Procedure.objects.update_or_create(
+        code=template["code"],
+        defaults={
+            "name": template["name"],
+            "name_en": template.get("name_en", ""),
+            "field": field,
+            "agency": agency,
+            "applicant_types": list(template.get("applicant_types") or ["citizen"]),
+            "online_level": online_level,
+            "description": template.get("description", ""),
+            "description_en": template.get("description_en", ""),
+            "legal_basis": template.get("legal_basis", ""),
+            "result_name": template.get("result_name", ""),
+            "note": template.get("note", ""),
+        },
+    )
+    spec = template["version"]
+    current = procedure.current_version
+    if current is not None and version_export(current) == _normalised(spec):
+        return procedure
+    problems = version_problems(spec, agency=agency) if publish else []
+    if problems:
+        raise InvalidInput(_("Mẫu thủ tục chưa hợp lệ."), errors={"version": problems})
+    number = (procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    limit = spec["time_limit"]
+    version = ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=number,
+        status=VersionStatus.DRAFT,
+        fee=int(spec.get("fee") or 0),
+        fee_note=spec.get("fee_note", ""),
+        time_limit_value=Decimal(str(limit["value"])),
+        time_limit_unit=limit.get("unit", TimeUnit.WORKING_DAYS),
+        same_day_cutoff=_cutoff(limit.get("same_day_cutoff")),
+        supplement_policy=spec.get("supplement_policy", "pause"),
+        form_fields=list(spec.get("fields") or []),
+        documents=list(spec.get("documents") or []),
+        cases=list(spec.get("cases") or []),
+        routing_rules=list(spec.get("routing_rules") or []),
+        result_template=spec.get("result_template", ""),
+    )
+    ProcedureStep.objects.bulk_create(
+        ProcedureStep(
+            version=version,
+            position=index,
+            name=step["name"],
+            name_en=step.get("name_en", ""),
+            department_code=step["department"],
+            role=step["role"],
+            allotted_days=Decimal(str(step["allotted_days"])),
+        )
+        for index, step in enumerate(spec.get("steps") or [], start=1)
+    )
+    if publish:
+        version_publish(version=version)
+        procedure.refresh_from_db()
+    return procedure
+
+
+@transaction.atomic
+def version_publish(*, version: ProcedureVersion) -> ProcedureVersion:
+    """Make a draft the procedure's current version; the previous one is retired, dossiers keep theirs."""
+    problems = version_problems(version_export(version), agency=version.procedure.agency)
+    if problems:
+        raise InvalidInput(_("Không thể công bố phiên bản."), errors={"version": problems})
+    procedure = Procedure.objects.select_for_update().get(pk=version.procedure_id)
+    if procedure.current_version_id and procedure.current_version_id != version.pk:
+        ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(status=VersionStatus.RETIRED)
+    ProcedureVersion.objects.filter(pk=version.pk).update(status=VersionStatus.PUBLISHED, published_at=timezone.now())
+    procedure.current_version = version
+    procedure.save(update_fields=["current_version"])
+    version.refresh_from_db()
+    return version
+
+
+def _decimal_str(value: Any) -> str:
+    normalised = Decimal(str(value)).normalize()
+    return format(normalised, "f")
+
+
+def _normalised(spec: Mapping[str, Any]) -> dict:
+    limit = spec.get("time_limit") or {}
+    return {
+        "fee": int(spec.get("fee") or 0),
+        "fee_note": spec.get("fee_note", ""),
+        "time_limit": {
+            "value": _decimal_str(limit.get("value", 0)),
+            "unit": limit.get("unit", TimeUnit.WORKING_DAYS),
+            "same_day_cutoff": limit.get("same_day_cutoff") or None,
+        },
+        "supplement_policy": spec.get("supplement_policy", "pause"),
+        "cases": list(spec.get("cases") or []),
+        "fields": list(spec.get("fields") or []),
+        "documents": list(spec.get("documents") or []),
+        "steps": [
+            {
+                "name": s["name"],
+                "name_en": s.get("name_en", ""),
+                "role": s["role"],
+                "department": s["department"],
+                "allotted_days": _decimal_str(s["allotted_days"]),
+            }
+            for s in spec.get("steps") or []
+        ],
+        "routing_rules": list(spec.get("routing_rules") or []),
+        "result_template": spec.get("result_template", ""),
+    }
+
+
+def version_export(version: ProcedureVersion) -> dict:
+    """A version as the template's `version` object (the shape `procedure_import` reads)."""
+    return _normalised(
+        {
+            "fee": version.fee,
+            "fee_note": version.fee_note,
+            "time_limit": {
+                "value": version.time_limit_value,
+                "unit": version.time_limit_unit,
+                "same_day_cutoff": version.same_day_cutoff.strftime("%H:%M") if version.same_day_cutoff else None,
+            },
+            "supplement_policy": version.supplement_policy,
+            "cases": version.cases,
+            "fields": version.form_fields,
+            "documents": version.documents,
+            "steps": [
+                {
+                    "name": s.name,
+                    "name_en": s.name_en,
+                    "role": s.role,
+                    "department": s.department_code,
+                    "allotted_days": s.allotted_days,
+                }
+                for s in version.steps.order_by("position")
+            ],
+            "routing_rules": version.routing_rules,
+            "result_template": version.result_template,
+        }
+    )
+
+
+def procedure_export(procedure: Procedure, version: ProcedureVersion | None = None) -> dict:
+    version = version or procedure.current_version
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "name_en": procedure.name_en,
+        "field": {"code": procedure.field.code, "name": procedure.field.name, "name_en": procedure.field.name_en},
+        "applicant_types": procedure.applicant_types,
+        "online_level": procedure.online_level,
+        "description": procedure.description,
+        "description_en": procedure.description_en,
+        "legal_basis": procedure.legal_basis,
+        "result_name": procedure.result_name,
+        "note": procedure.note,
+        "version": version_export(version) if version else None,
+    }

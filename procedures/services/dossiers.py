@@ -1,0 +1,533 @@
+"""Writes on dossiers. `dossier_perform_action` is the only code that changes a dossier's status."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from citizens.models import StaffMembership, User
+from citizens.roles import Role
+from procedures import deadlines, formschema
+from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
+from procedures.models import (
+    Channel,
+    Department,
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierEvent,
+    DossierPause,
+    Outcome,
+    Procedure,
+    ProcedureStep,
+    Status,
+)
+from procedures.selectors import actor_roles, dossier_facts, dossier_steps
+from procedures.services.calendar import portal_tz, working_calendar
+from procedures.services.codes import dossier_code_next
+from procedures.workflow import (
+    INTERNAL_ACTIONS,
+    TRANSITIONS,
+    Action,
+    is_available,
+    role_allows,
+    target_status,
+)
+
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
+
+
+def _lang(user: User | None) -> str:
+    return getattr(user, "language", "vi") or "vi"
+
+
+def dossier_get_for(*, dossier_id: UUID | str, user: User, lock: bool = False) -> Dossier:
+    """The dossier if `user` may see it, else NotFound (never reveal that another person's dossier exists)."""
+    queryset = Dossier.objects.visible_to(user)
+    if lock:
+        # Lock the row itself; the visibility filter alone would lock joined rows too on PostgreSQL.
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.select_related("procedure_version", "procedure", "agency").get(pk=dossier_id)
+    except (Dossier.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    applicant: User,
+    procedure_code: str,
+    data: Mapping[str, Any] | None = None,
+    case_code: str = "",
+    channel: str = Channel.ONLINE,
+    created_by: User | None = None,
+) -> Dossier:
+    """A new draft under the procedure's current published version. Data is checked for types, not completeness."""
+    procedure = (
+        Procedure.objects.select_related("current_version", "agency")
+        .filter(code=procedure_code, is_active=True, current_version__isnull=False)
+        .first()
+    )
+    if procedure is None:
+        raise InvalidInput(_("Thủ tục không tồn tại hoặc chưa được công bố."), errors={"procedure": [_("Không tìm thấy thủ tục.")]})
+    version = procedure.current_version
+    if channel not in Channel.values:
+        raise InvalidInput(_("Kênh nộp không hợp lệ."), errors={"channel": [_("Kênh nộp không hợp lệ.")]})
+    if case_code and case_code not in {case.get("code") for case in version.cases}:
+        raise InvalidInput(_("Trường hợp không hợp lệ."), errors={"case": [_("Trường hợp không có trong thủ tục.")]})
+    cleaned = _checked_data(version.form_fields, data or {}, partial=True, lang=_lang(applicant))
+    dossier = Dossier.objects.create(
+        applicant=applicant,
+        procedure=procedure,
+        procedure_version=version,
+        agency=procedure.agency,
+        case_code=case_code,
+        data=cleaned,
+        channel=channel,
+    )
+    _record(dossier, actor=created_by or applicant, action="create", from_status="", to_status=Status.DRAFT)
+    return dossier
+
+
+@transaction.atomic
+def dossier_update_data(
+    *, dossier_id: UUID | str, actor: User, data: Mapping[str, Any], version: int | None = None
+) -> Dossier:
+    """Change form answers while the applicant may edit: in draft, or only the fields a supplement request named."""
+    dossier = dossier_get_for(dossier_id=dossier_id, user=actor, lock=True)
+    if dossier.applicant_id != actor.pk:
+        raise ActionForbidden(_("Chỉ người nộp hồ sơ được sửa dữ liệu."))
+    if dossier.status not in EDITABLE_STATUSES:
+        raise ActionNotAvailable(_("Hồ sơ không còn ở trạng thái được sửa."))
+    _check_version(dossier, version)
+    if not isinstance(data, Mapping):
+        raise InvalidInput(_("Dữ liệu phải là một đối tượng JSON."), errors={"data": [_("Phải là một đối tượng.")]})
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        allowed = set(_open_request(dossier).get("fields") or [])
+        if allowed:
+            changed = {key for key, value in data.items() if dossier.data.get(key) != value}
+            refused = sorted(changed - allowed)
+            if refused:
+                raise InvalidInput(
+                    _("Chỉ được sửa các trường được yêu cầu bổ sung."),
+                    errors={key: [_("Trường này không nằm trong yêu cầu bổ sung.")] for key in refused},
+                )
+    merged = {**dossier.data, **data}
+    fields = dossier.procedure_version.form_fields
+    dossier.data = _checked_data(fields, merged, partial=dossier.status == Status.DRAFT, lang=_lang(actor))
+    dossier.version += 1
+    dossier.save(update_fields=["data", "version", "updated_at"])
+    return dossier
+
+
+def _open_request(dossier: Dossier) -> dict:
+    event = dossier.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
+    return event.payload if event else {}
+
+
+def _checked_data(fields: list[dict], data: Mapping[str, Any], *, partial: bool, lang: str) -> dict:
+    if not isinstance(data, Mapping):
+        raise InvalidInput(_("Dữ liệu phải là một đối tượng JSON."), errors={"data": [_("Phải là một đối tượng.")]})
+    errors = formschema.validate_data(fields, dict(data), partial=partial, lang=lang)
+    if errors:
+        raise InvalidInput(_("Dữ liệu biểu mẫu chưa hợp lệ."), errors=errors)
+    return formschema.clean_data(fields, dict(data))
+
+
+def _check_version(dossier: Dossier, version: int | None) -> None:
+    if version is not None and version != dossier.version:
+        raise StaleVersion(
+            _("Hồ sơ đã được thay đổi (phiên bản %(current)s, bạn gửi %(sent)s). Hãy tải lại rồi thử lại.")
+            % {"current": dossier.version, "sent": version}
+        )
+
+
+def _record(
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    action: str,
+    from_status: str,
+    to_status: str,
+    comment: str = "",
+    payload: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+    internal: bool = False,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        step=dossier.current_step,
+        comment=comment,
+        payload=dict(payload or {}),
+        internal=internal,
+        at=at or timezone.now(),
+    )
+
+
+# --- the one function that applies workflow actions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_perform_action(
+    *,
+    dossier_id: UUID | str,
+    action: Action | str,
+    actor: User,
+    version: int | None,
+    payload: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Dossier:
+    """Apply a workflow action atomically: lock the row, check version, state and role, apply the effect, write the
+    event and queue the notifications to send after commit.
+
+    Raises NotFound (not visible to the actor), StaleVersion, ActionNotAvailable, ActionForbidden, InvalidInput."""
+    payload = dict(payload or {})
+    now = now or timezone.now()
+    try:
+        action = Action(action)
+    except ValueError:
+        raise InvalidInput(
+            _("Thao tác không hợp lệ."), errors={"action": [_("Thao tác '%(a)s' không tồn tại.") % {"a": action}]}
+        )
+    dossier = dossier_get_for(dossier_id=dossier_id, user=actor, lock=True)
+    if version is None:
+        raise InvalidInput(_("Thiếu phiên bản hồ sơ."), errors={"version": [_("Trường này là bắt buộc.")]})
+    _check_version(dossier, version)
+
+    steps = dossier_steps(dossier.procedure_version_id)
+    facts = dossier_facts(dossier, steps)
+    roles = actor_roles(dossier, actor)
+    if not is_available(action, facts):
+        raise ActionNotAvailable(
+            _("Không thể thực hiện '%(action)s' khi hồ sơ đang ở trạng thái '%(status)s'.")
+            % {"action": action.value, "status": Status(dossier.status).label}
+        )
+    if not role_allows(action, facts, roles):
+        raise ActionForbidden(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
+    _require(action, payload)
+
+    from_status = dossier.status
+    to_status = target_status(action, facts)
+    effect = _EFFECTS.get(action)
+    event_payload = effect(dossier, payload=payload, actor=actor, now=now, steps=steps) if effect else {}
+    comment = str(payload.get("comment") or payload.get("reason") or "").strip()
+
+    if to_status in (Status.REFUSED, Status.STOPPED, Status.WITHDRAWN, Status.DELIVERED):
+        dossier.finished_at = now
+    dossier.status = to_status
+    dossier.version += 1
+    dossier.save()
+    event = _record(
+        dossier,
+        actor=actor,
+        action=action.value,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        payload=event_payload,
+        at=now,
+        internal=action in INTERNAL_ACTIONS,
+    )
+    from notifications.services import notifications_queue_for_event
+
+    notifications_queue_for_event(event=event)
+    return dossier
+
+
+def _require(action: Action, payload: Mapping[str, Any]) -> None:
+    missing = {}
+    for name in TRANSITIONS[action].requires:
+        value = payload.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+            missing[name] = [_("Trường này là bắt buộc cho thao tác này.")]
+    if missing:
+        raise InvalidInput(_("Thiếu thông tin cho thao tác."), errors=missing)
+
+
+def _step_due(now: datetime, step: ProcedureStep, final_due: datetime | None, *, last: bool) -> datetime | None:
+    """A step is due its own allotment after it receives the dossier, never later than the dossier itself."""
+    if final_due is None or last:
+        return final_due
+    days = Decimal(math.ceil(step.allotted_days))
+    due = deadlines.due_at(now, deadlines.TimeLimit(value=days), calendar=working_calendar(), tz=portal_tz())
+    return min(due, final_due)
+
+
+def _enter_step(dossier: Dossier, steps: list[ProcedureStep], position: int, now: datetime, assignee=None) -> None:
+    step = steps[position - 1]
+    dossier.current_step = position
+    dossier.step_due_at = _step_due(now, step, dossier.due_at, last=position == len(steps))
+    dossier.department = Department.objects.filter(agency_id=dossier.agency_id, code=step.department_code).first()
+    dossier.assignee = assignee
+
+
+def _time_limit(dossier: Dossier) -> deadlines.TimeLimit:
+    version = dossier.procedure_version
+    limit = version.time_limit
+    case = next((c for c in version.cases if c.get("code") == dossier.case_code), None) if dossier.case_code else None
+    if case and case.get("time_limit"):
+        spec = case["time_limit"]
+        cutoff = spec.get("same_day_cutoff")
+        limit = deadlines.TimeLimit(
+            value=Decimal(str(spec.get("value", limit.value))),
+            unit=deadlines.TimeUnit(spec.get("unit", limit.unit)),
+            same_day_cutoff=time.fromisoformat(cutoff) if cutoff else None,
+        )
+    return limit
+
+
+def _effect_submit(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    version = dossier.procedure_version
+    lang = _lang(actor)
+    errors: dict[str, list[str]] = {}
+    try:
+        dossier.data = _checked_data(version.form_fields, dossier.data, partial=False, lang=lang)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    errors.update(_missing_documents(dossier))
+    if errors:
+        raise InvalidInput(_("Hồ sơ chưa đầy đủ: hãy bổ sung các mục được nêu."), errors=errors)
+    dossier.code = dossier_code_next(agency=dossier.agency, at=now)
+    dossier.submitted_at = now
+    if steps:
+        dossier.department = Department.objects.filter(
+            agency_id=dossier.agency_id, code=steps[0].department_code
+        ).first()
+    case = next((c for c in version.cases if c.get("code") == dossier.case_code), None)
+    dossier.fee_amount = int(case["fee"]) if case and case.get("fee") is not None else version.fee
+    return {"code": dossier.code}
+
+
+def _missing_documents(dossier: Dossier) -> dict[str, list[str]]:
+    present = set(
+        Document.objects.filter(dossier=dossier, kind=DocumentKind.INPUT).values_list("requirement", flat=True)
+    )
+    return {
+        f"documents.{doc['code']}": [_("%(name)s: chưa có tệp đính kèm.") % {"name": doc.get("name", doc["code"])}]
+        for doc in dossier.procedure_version.documents
+        if doc.get("required") and doc["code"] not in present
+    }
+
+
+def _effect_accept(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    due = deadlines.due_at(now, _time_limit(dossier), calendar=working_calendar(), tz=portal_tz())
+    dossier.accepted_at = now
+    dossier.due_at = due
+    dossier.original_due_at = due
+    _enter_step(dossier, steps, 1, now, assignee=actor)
+    return {"due_at": due.isoformat()}
+
+
+def _effect_request_supplement(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    items = payload.get("items")
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        raise InvalidInput(_("Danh sách nội dung bổ sung không hợp lệ."), errors={"items": [_("Phải là danh sách văn bản.")]})
+    version = dossier.procedure_version
+    fields = payload.get("fields") or []
+    documents = payload.get("documents") or []
+    known_fields = {f.get("key") for f in version.form_fields}
+    known_docs = {d.get("code") for d in version.documents}
+    bad = {}
+    if not isinstance(fields, list) or set(fields) - known_fields:
+        bad["fields"] = [_("Có trường không thuộc biểu mẫu.")]
+    if not isinstance(documents, list) or set(documents) - known_docs:
+        bad["documents"] = [_("Có thành phần hồ sơ không thuộc thủ tục.")]
+    if bad:
+        raise InvalidInput(_("Yêu cầu bổ sung không hợp lệ."), errors=bad)
+    dossier.resume_status = dossier.status
+    dossier.supplement_items = [i.strip() for i in items]
+    if dossier.status == Status.PROCESSING:
+        # The clock only runs after acceptance, so only then is there anything to pause.
+        dossier.paused_at = now
+        dossier.supplement_count += 1
+        DossierPause.objects.create(dossier=dossier, started_at=now, items=dossier.supplement_items)
+    return {"items": dossier.supplement_items, "fields": fields, "documents": documents}
+
+
+def _effect_supplement(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    version = dossier.procedure_version
+    errors: dict[str, list[str]] = {}
+    try:
+        dossier.data = _checked_data(version.form_fields, dossier.data, partial=False, lang=_lang(actor))
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    errors.update(_missing_documents(dossier))
+    if errors:
+        raise InvalidInput(_("Hồ sơ bổ sung chưa đầy đủ."), errors=errors)
+    result: dict[str, Any] = {}
+    if dossier.paused_at and dossier.due_at:
+        calendar, tz = working_calendar(), portal_tz()
+        paused_days = deadlines.paused_working_days(dossier.paused_at, now, calendar=calendar, tz=tz)
+        new_due = deadlines.resume_due_at(
+            dossier.due_at,
+            paused_at=dossier.paused_at,
+            resumed_at=now,
+            limit=_time_limit(dossier),
+            policy=deadlines.SupplementPolicy(version.supplement_policy),
+            calendar=calendar,
+            tz=tz,
+        )
+        shift = new_due - dossier.due_at
+        dossier.due_at = new_due
+        if dossier.step_due_at:
+            dossier.step_due_at = min(dossier.step_due_at + shift, new_due)
+        DossierPause.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=now, working_days=paused_days)
+        result = {"paused_working_days": paused_days, "due_at": new_due.isoformat()}
+    dossier.paused_at = None
+    dossier.resume_status = ""
+    dossier.supplement_items = []
+    return result
+
+
+def _effect_forward(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    assignee = _assignee_from(dossier, payload.get("assignee")) if payload.get("assignee") else None
+    _enter_step(dossier, steps, dossier.current_step + 1, now, assignee=assignee)
+    return {"step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
+
+
+def _effect_send_back(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    _enter_step(dossier, steps, dossier.current_step - 1, now)
+    return {"step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
+
+
+def _effect_request_payment(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    amount = payload.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise InvalidInput(_("Số tiền không hợp lệ."), errors={"amount": [_("Phải là số nguyên đồng lớn hơn 0.")]})
+    dossier.fee_amount = amount
+    return {"amount": amount}
+
+
+def _effect_pay(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    dossier.paid_at = now
+    return {"amount": dossier.fee_amount, "reference": str(payload.get("reference", ""))[:100]}
+
+
+def _effect_complete(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    outcome = payload.get("outcome")
+    if outcome not in Outcome.values:
+        raise InvalidInput(_("Kết quả không hợp lệ."), errors={"outcome": [_("Chọn 'approved' hoặc 'denied'.")]})
+    dossier.outcome = outcome
+    dossier.completed_at = now
+    dossier.step_due_at = None
+    return {"outcome": outcome}
+
+
+def _effect_deliver(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    channel = payload.get("channel") or ("online" if actor.pk == dossier.applicant_id else "desk")
+    if channel not in {"online", "desk", "post"}:
+        raise InvalidInput(_("Hình thức trả kết quả không hợp lệ."), errors={"channel": [_("online, desk hoặc post.")]})
+    dossier.delivered_at = now
+    dossier.delivery_channel = channel
+    return {"channel": channel}
+
+
+def _effect_extend(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    new_due = _parse_due(payload.get("due_at"))
+    calendar, tz = working_calendar(), portal_tz()
+    if not calendar.is_working_day(new_due.astimezone(tz).date()):
+        raise InvalidInput(_("Ngày hẹn mới phải là ngày làm việc."), errors={"due_at": [_("Không phải ngày làm việc.")]})
+    try:
+        deadlines.validate_extension(dossier.due_at, new_due)
+    except ValueError:
+        raise InvalidInput(
+            _("Ngày hẹn mới phải sau ngày hẹn hiện tại."), errors={"due_at": [_("Phải sau ngày hẹn hiện tại.")]}
+        )
+    previous = dossier.due_at
+    dossier.due_at = new_due
+    if dossier.current_step and dossier.current_step == dossier.procedure_version.steps.count():
+        dossier.step_due_at = new_due
+    return {"due_at": new_due.isoformat(), "previous_due_at": _iso(previous), "apology": True}
+
+
+def _parse_due(value: Any) -> datetime:
+    tz = portal_tz()
+    if isinstance(value, str):
+        parsed_dt = parse_datetime(value) if "T" in value else None
+        if parsed_dt is not None:
+            if timezone.is_naive(parsed_dt):
+                parsed_dt = parsed_dt.replace(tzinfo=tz)
+            return deadlines.end_of_day(parsed_dt.astimezone(tz).date(), tz)
+        try:
+            parsed_d = parse_date(value)
+        except ValueError:
+            parsed_d = None
+        if isinstance(parsed_d, date):
+            return deadlines.end_of_day(parsed_d, tz)
+    raise InvalidInput(_("Ngày hẹn không hợp lệ."), errors={"due_at": [_("Dùng định dạng YYYY-MM-DD.")]})
+
+
+def _effect_stop(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    dossier.step_due_at = None
+    return {}
+
+
+def _effect_withdraw(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    dossier.withdrawal_from = dossier.status
+    return {}
+
+
+def _effect_reject_withdrawal(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    dossier.withdrawal_from = ""
+    return {}
+
+
+def _effect_assign(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+    dossier.assignee = _assignee_from(dossier, payload.get("assignee"))
+    return {"assignee": dossier.assignee_id, "assignee_name": str(dossier.assignee)}
+
+
+def _assignee_from(dossier: Dossier, value: Any) -> User:
+    try:
+        user_id = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Cán bộ được phân công không hợp lệ."), errors={"assignee": [_("Mã cán bộ không hợp lệ.")]})
+    membership = (
+        StaffMembership.objects.select_related("user")
+        .filter(agency_id=dossier.agency_id, user_id=user_id, is_active=True, user__is_active=True)
+        .exclude(role__in=[Role.IOC_VIEWER, Role.AGENCY_ADMIN])
+        .first()
+    )
+    if membership is None:
+        raise InvalidInput(
+            _("Cán bộ được phân công không thuộc cơ quan xử lý."), errors={"assignee": [_("Không thuộc cơ quan.")]}
+        )
+    return membership.user
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+_EFFECTS = {
+    Action.SUBMIT: _effect_submit,
+    Action.ACCEPT: _effect_accept,
+    Action.REQUEST_SUPPLEMENT: _effect_request_supplement,
+    Action.SUPPLEMENT: _effect_supplement,
+    Action.FORWARD: _effect_forward,
+    Action.SEND_BACK: _effect_send_back,
+    Action.REQUEST_PAYMENT: _effect_request_payment,
+    Action.PAY: _effect_pay,
+    Action.COMPLETE: _effect_complete,
+    Action.DELIVER: _effect_deliver,
+    Action.EXTEND: _effect_extend,
+    Action.STOP: _effect_stop,
+    Action.WITHDRAW: _effect_withdraw,
+    Action.REJECT_WITHDRAWAL: _effect_reject_withdrawal,
+    Action.ASSIGN: _effect_assign,
+}
