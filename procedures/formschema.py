@@ -34,8 +34,9 @@ Semantics worth knowing
   reference the field is also visible when ``equals`` is one of the chosen values. A field whose reference is itself
   hidden is hidden. Hidden fields are never required and their values are dropped by ``clean_data`` (so a value given
   for a hidden field is ignored, not an error).
-* "Required" means present and non-empty (``None``, blank string, empty list / dict and an address with no parts are
-  empty); a required checkbox must be ``True``. ``partial=True`` (draft saving) skips required checks only.
+* "Required" means present and non-empty (``None``, a blank string, an empty list for multiselect/group, an address
+  with no parts are empty); a required checkbox must be ``True``. ``partial=True`` (draft saving) skips required
+  checks, minimum item counts and address completeness; types and every other rule are still checked.
 * A non-required value that is empty is not type-checked.
 * ``pattern`` applies to the string types (text, textarea, email, phone, national_id) and must match the whole value;
   it is compiled with ``re.ASCII`` so that ``\\d`` and ``\\w`` mean what they mean in JavaScript.
@@ -85,6 +86,7 @@ FIELD_TYPES = frozenset(
     }
 )
 
+_CONTAINER_TYPES = frozenset({"multiselect", "group", "address"})
 STRING_TYPES = frozenset({"text", "textarea", "email", "phone", "national_id"})
 DEFAULT_MAX_LENGTH = {"text": 1000, "textarea": 20000, "email": 254, "phone": 20, "national_id": 12}
 STREET_MAX_LENGTH = 500
@@ -238,14 +240,14 @@ def _m_invalid(code: str, vi: str, en: str) -> Message:
 
 
 def _is_empty(value: Any, kind: Any = None) -> bool:
-    """None, a blank string, an empty list or dict; for an address also a dict whose parts are all empty."""
+    """None, a blank string; an empty list/dict for the container types; an address whose parts are all empty."""
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
     if kind == "address" and isinstance(value, dict) and set(value) <= set(ADDRESS_PARTS):
         return all(_is_empty(v) for v in value.values())
-    if isinstance(value, (list, tuple, dict)):
+    if isinstance(value, (list, dict)) and (kind is None or kind in _CONTAINER_TYPES):
         return len(value) == 0
     return False
 

@@ -357,8 +357,13 @@ _BIRTH = {
                     _o("health_insurance", "Cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi", "Health-insurance card"),
                 ],
             ),
-            _f("delivery_method", "select", "Hình thức nhận kết quả", "How to receive the result",
-               options=_delivery_options()),
+            _f(
+                "delivery_method",
+                "select",
+                "Hình thức nhận kết quả",
+                "How to receive the result",
+                options=_delivery_options(),
+            ),
         ],
         "documents": [
             _doc(
@@ -421,8 +426,9 @@ _BIRTH = {
                 "justice",
                 "0.5",
             ),
-            _step("Ký Giấy khai sinh, trả kết quả", "Sign the certificate and return it", "leader", "leadership",
-                  "0.25"),
+            _step(
+                "Ký Giấy khai sinh, trả kết quả", "Sign the certificate and return it", "leader", "leadership", "0.25"
+            ),
         ],
         "routing_rules": [],
         "result_template": (
@@ -533,8 +539,13 @@ _DEATH = {
                 min=0,
                 max=10,
             ),
-            _f("delivery_method", "select", "Hình thức nhận kết quả", "How to receive the result",
-               options=_delivery_options()),
+            _f(
+                "delivery_method",
+                "select",
+                "Hình thức nhận kết quả",
+                "How to receive the result",
+                options=_delivery_options(),
+            ),
         ],
         "documents": [
             _doc(
@@ -564,8 +575,9 @@ _DEATH = {
         "steps": [
             _step("Tiếp nhận, kiểm tra hồ sơ", "Reception and check", "reception", "one-stop", "0.25"),
             _step("Thẩm định, ghi sổ hộ tịch", "Appraisal and register entry", "specialist", "justice", "0.5"),
-            _step("Ký Trích lục khai tử, trả kết quả", "Sign the extract and return it", "leader", "leadership",
-                  "0.25"),
+            _step(
+                "Ký Trích lục khai tử, trả kết quả", "Sign the extract and return it", "leader", "leadership", "0.25"
+            ),
         ],
         "routing_rules": [],
         "result_template": (
@@ -1038,8 +1050,10 @@ _HOUSEHOLD_BUSINESS = {
     ),
     "version": {
         "fee": 100000,
-        "fee_note": "Lệ phí đăng ký hộ kinh doanh theo mức HĐND tỉnh (minh hoạ 100.000 đồng); nộp trực tuyến có thể "
-        "được miễn hoặc giảm.",
+        "fee_note": (
+            "Lệ phí đăng ký hộ kinh doanh theo mức HĐND tỉnh (minh hoạ 100.000 đồng); nộp trực tuyến có thể "
+            "được miễn hoặc giảm."
+        ),
         "time_limit": _tl("3"),
         "supplement_policy": "restart",
         "cases": [],
@@ -1425,9 +1439,7 @@ _CONSTRUCTION_PERMIT = {
 
 _CERTIFIED_COPY = {
     "code": "2.000815",
-    "name": (
-        "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền cấp hoặc chứng nhận"
-    ),
+    "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền cấp hoặc chứng nhận",
     "name_en": "Certification of a copy against its original",
     "field": {"code": "chung-thuc", "name": "Chứng thực", "name_en": "Certification"},
     "agency": "commune",
@@ -1528,8 +1540,9 @@ _CERTIFIED_COPY = {
             ),
         ],
         "steps": [
-            _step("Tiếp nhận, kiểm tra bản chính", "Reception and check of the original", "reception", "one-stop",
-                  "0.25"),
+            _step(
+                "Tiếp nhận, kiểm tra bản chính", "Reception and check of the original", "reception", "one-stop", "0.25"
+            ),
             _step(
                 "Đối chiếu bản sao với bản chính, ghi lời chứng",
                 "Compare the copy with the original, write the attestation",
@@ -1702,8 +1715,9 @@ _DRIVING_LICENCE = {
                 "traffic",
                 "2",
             ),
-            _step("Lãnh đạo Phòng duyệt, in giấy phép", "Division leader approves and prints", "leader", "traffic",
-                  "1"),
+            _step(
+                "Lãnh đạo Phòng duyệt, in giấy phép", "Division leader approves and prints", "leader", "traffic", "1"
+            ),
             _step("Trả kết quả hoặc gửi bưu chính", "Return or post the result", "reception", "one-stop", "1"),
         ],
         "routing_rules": [],
@@ -1718,3 +1732,1783 @@ _DRIVING_LICENCE = {
         ),
     },
 }
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# 9. Permanent residence registration
+# --------------------------------------------------------------------------------------------------------------------
+
+_PERMANENT_RESIDENCE = {
+    "code": "1.004222",
+    "name": "Đăng ký thường trú",
+    "name_en": "Permanent residence registration",
+    "field": {"code": "cu-tru", "name": "Đăng ký, quản lý cư trú", "name_en": "Residence"},
+    "agency": "police",
+    "applicant_types": ["citizen"],
+    "online_level": "full",
+    "description": (
+        "Đăng ký nơi thường trú tại chỗ ở hợp pháp. Thông tin được cập nhật vào Cơ sở dữ liệu về cư trú; không "
+        "cấp sổ hộ khẩu giấy."
+    ),
+    "description_en": (
+        "Registers a permanent residence at a lawful home. The residence database is updated; no paper household "
+        "book is issued."
+    ),
+    "legal_basis": (
+        "Luật Cư trú 68/2020/QH14; Nghị định 154/2024/NĐ-CP; Thông tư 55/2021/TT-BCA; Thông tư 66/2023/TT-BCA; "
+        "Thông tư 53/2025/TT-BCA; Thông tư 75/2022/TT-BTC"
+    ),
+    "result_name": "Thông báo kết quả giải quyết thủ tục về cư trú (mẫu CT08)",
+    "note": (
+        DEMO_NOTICE + "Trên thực tế thủ tục do Công an cấp xã nơi cư trú giải quyết; bản demo gán cho Công an thành "
+        "phố để gom về một đơn vị Công an. Phân bổ ngày cho từng bước là minh hoạ. Lệ phí 20.000 đồng (giấy), "
+        "10.000 đồng (trực tuyến)."
+    ),
+    "version": {
+        "fee": 20000,
+        "fee_note": (
+            "20.000 đồng khi nộp hồ sơ giấy; 10.000 đồng khi nộp trực tuyến. Đối tượng được miễn theo Thông tư "
+            "75/2022/TT-BTC phải chứng minh nếu dữ liệu chưa có trên cơ sở dữ liệu quốc gia."
+        ),
+        "time_limit": _tl("7"),
+        "supplement_policy": "pause",
+        "cases": [
+            {
+                "code": "online",
+                "name": "Nộp hồ sơ trực tuyến",
+                "name_en": "Filed online",
+                "time_limit": _tl("7"),
+                "fee": 10000,
+            }
+        ],
+        "fields": [
+            _h("applicant_heading", "Người đăng ký thường trú", "Applicant"),
+            _f("full_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+            _f("dob", "date", "Ngày, tháng, năm sinh", "Date of birth"),
+            _f("sex", "select", "Giới tính", "Sex", options=_sex_options()),
+            _f("id_number", "national_id", "Số định danh cá nhân", "Personal ID number"),
+            _f("phone", "phone", "Số điện thoại", "Phone number"),
+            _f("email", "email", "Thư điện tử", "Email", required=False),
+            _h("address_heading", "Nơi đề nghị đăng ký thường trú", "Requested permanent address"),
+            _f("new_residence", "address", "Địa chỉ đăng ký thường trú", "Permanent address requested"),
+            _f(
+                "housing_basis",
+                "select",
+                "Căn cứ đăng ký",
+                "Basis for registration",
+                options=[
+                    _o("own_home", "Chỗ ở hợp pháp thuộc sở hữu của mình", "Own lawful home"),
+                    _o("with_relatives", "Về ở với người thân (vợ/chồng, cha mẹ, con...)", "Joining relatives"),
+                    _o("rented", "Thuê, mượn, ở nhờ chỗ ở hợp pháp", "Rented or borrowed home"),
+                ],
+            ),
+            _f(
+                "floor_area_per_person",
+                "number",
+                "Diện tích sàn bình quân (m²/người)",
+                "Floor area per person (m²)",
+                help="Phải đạt mức tối thiểu do HĐND tỉnh quy định.",
+                help_en="Must meet the provincial minimum.",
+                min=0,
+                max=1000,
+                visible_if=_if("housing_basis", "rented"),
+            ),
+            _f(
+                "joining_household",
+                "checkbox",
+                "Đăng ký vào hộ gia đình đã có chủ hộ",
+                "Registering into an existing household",
+                required=False,
+            ),
+            _f(
+                "head_name",
+                "text",
+                "Họ và tên chủ hộ",
+                "Household head's full name",
+                max=100,
+                visible_if=_if("joining_household", True),
+            ),
+            _f(
+                "head_id",
+                "national_id",
+                "Số định danh cá nhân của chủ hộ",
+                "Household head's personal ID number",
+                visible_if=_if("joining_household", True),
+            ),
+            _f(
+                "relation_to_head",
+                "text",
+                "Quan hệ với chủ hộ",
+                "Relationship to the household head",
+                max=50,
+                visible_if=_if("joining_household", True),
+            ),
+            _h("members_heading", "Người cùng thay đổi nơi cư trú", "Household members moving with the applicant"),
+            _f(
+                "members",
+                "group",
+                "Thành viên cùng đăng ký",
+                "Members registering together",
+                required=False,
+                fields=[
+                    _f("member_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+                    _f("member_dob", "date", "Ngày sinh", "Date of birth"),
+                    _f("member_sex", "select", "Giới tính", "Sex", options=_sex_options()),
+                    _f("member_id", "national_id", "Số định danh cá nhân", "Personal ID number"),
+                    _f("member_relationship", "text", "Quan hệ với người đăng ký", "Relationship", max=50),
+                ],
+            ),
+        ],
+        "documents": [
+            _doc(
+                "ct01_declaration",
+                "Tờ khai thay đổi thông tin cư trú (mẫu CT01)",
+                "Residence change declaration (form CT01)",
+                True,
+                "original",
+            ),
+            _doc(
+                "lawful_residence_proof",
+                "Giấy tờ chứng minh chỗ ở hợp pháp (khi không khai thác được trên cơ sở dữ liệu)",
+                "Proof of lawful residence (if not retrievable from databases)",
+                False,
+                "copy",
+            ),
+            _doc(
+                "owner_consent",
+                "Ý kiến đồng ý của chủ hộ, chủ sở hữu chỗ ở (nếu không ghi trên CT01)",
+                "Consent of the household head or owner (if not given on CT01)",
+                False,
+                "original",
+            ),
+            _doc(
+                "family_relationship_proof",
+                "Giấy tờ chứng minh quan hệ nhân thân (khi về ở với người thân)",
+                "Proof of family relationship (when joining relatives)",
+                False,
+                "copy",
+            ),
+            _doc(
+                "guardian_consent",
+                "Ý kiến đồng ý của cha, mẹ hoặc người giám hộ (người chưa thành niên)",
+                "Consent of a parent or guardian (minors)",
+                False,
+                "original",
+            ),
+            _doc(
+                "floor_area_confirmation",
+                "Giấy tờ xác nhận diện tích sàn bình quân (chỗ ở thuê, mượn, ở nhờ)",
+                "Confirmation of floor area per person (rented or borrowed homes)",
+                False,
+                "original",
+            ),
+        ],
+        "steps": [
+            _step("Tiếp nhận hồ sơ, cấp phiếu tiếp nhận", "Reception and receipt slip", "reception", "one-stop", "1"),
+            _step(
+                "Kiểm tra chỗ ở hợp pháp và điều kiện đăng ký",
+                "Verify the lawful residence and conditions",
+                "specialist",
+                "residence",
+                "4",
+            ),
+            _step("Lãnh đạo phê duyệt", "Leader approves", "leader", "leadership", "1"),
+            _step(
+                "Cập nhật Cơ sở dữ liệu về cư trú, gửi thông báo CT08",
+                "Update the residence database and send the CT08 notice",
+                "specialist",
+                "residence",
+                "1",
+            ),
+        ],
+        "routing_rules": [],
+        "result_template": (
+            "THÔNG BÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC VỀ CƯ TRÚ\n"
+            "Cơ quan đăng ký cư trú thông báo: đã đăng ký thường trú cho\n"
+            "Ông/Bà: {full_name}    Ngày sinh: {dob}    Giới tính: {sex}\n"
+            "Số định danh cá nhân: {id_number}\n"
+            "Nơi thường trú: {new_residence}\n"
+            "Chủ hộ: {head_name}    Quan hệ với chủ hộ: {relation_to_head}"
+        ),
+    },
+}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# 10. First land-use-right certificate (households and individuals)
+# --------------------------------------------------------------------------------------------------------------------
+
+_LAND_FIRST_CERTIFICATE = {
+    "code": "1.013978",
+    "name": (
+        "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản "
+        "gắn liền với đất lần đầu đối với hộ gia đình, cá nhân, cộng đồng dân cư, người gốc Việt Nam định cư ở "
+        "nước ngoài"
+    ),
+    "name_en": "First land registration and first land-use right certificate (households and individuals)",
+    "field": {"code": "dat-dai", "name": "Đất đai", "name_en": "Land"},
+    "agency": "commune",
+    "applicant_types": ["citizen"],
+    "online_level": "partial",
+    "description": (
+        "Đăng ký lần đầu thửa đất và tài sản gắn liền với đất, cấp Giấy chứng nhận cho hộ gia đình, cá nhân; Chủ "
+        "tịch UBND cấp xã ký Giấy chứng nhận. Nếu chưa đủ điều kiện cấp thì chỉ đăng ký đất đai."
+    ),
+    "description_en": (
+        "First registration of a land plot and attached assets and issuance of the certificate to households and "
+        "individuals, signed by the commune chairperson; if not eligible, the land is only registered."
+    ),
+    "legal_basis": (
+        "Luật Đất đai 31/2024/QH15; Nghị định 101/2024/NĐ-CP; Nghị định 151/2025/NĐ-CP; Nghị định 103/2024/NĐ-CP; "
+        "Nghị định 226/2025/NĐ-CP và Nghị định 49/2026/NĐ-CP (sửa đổi, chưa xác minh); Quyết định 2304/QĐ-BNNMT"
+    ),
+    "result_name": "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",
+    "note": (
+        DEMO_NOTICE + "Giá trị minh hoạ: thời hạn 20 ngày làm việc (chỉ thấy ở nguồn thứ ba; thời gian niêm yết, "
+        "thực hiện nghĩa vụ tài chính có thể không tính); lệ phí 25.000 đồng (chỉ đất) và 100.000 đồng (đất và tài "
+        "sản) lấy từ ví dụ của một tỉnh; mức độ trực tuyến một phần; đề nghị ghi nợ tiền sử dụng đất. Bước phối hợp "
+        "Chi nhánh Văn phòng đăng ký đất đai được gán cho phòng Kinh tế, Hạ tầng và Đô thị trong bản demo."
+    ),
+    "version": {
+        "fee": 25000,
+        "fee_note": (
+            "Lệ phí cấp Giấy chứng nhận theo mức HĐND tỉnh (minh hoạ 25.000 đồng chỉ có đất; 100.000 đồng có cả tài "
+            "sản). Ngoài ra có thể phải nộp phí thẩm định hồ sơ, tiền sử dụng đất và lệ phí trước bạ 0,5%."
+        ),
+        "time_limit": _tl("20"),
+        "supplement_policy": "pause",
+        "cases": [
+            {
+                "code": "land_and_assets",
+                "name": "Cấp Giấy chứng nhận cho cả đất và tài sản gắn liền với đất",
+                "name_en": "Certificate covering both land and attached assets",
+                "time_limit": _tl("20"),
+                "fee": 100000,
+            }
+        ],
+        "fields": [
+            _h("user_heading", "Người sử dụng đất", "Land user"),
+            _f("user_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+            _f("user_birth_year", "number", "Năm sinh", "Year of birth", min=1900, max=2100),
+            _f("user_id", "national_id", "Số định danh cá nhân", "Personal ID number"),
+            _f("user_address", "address", "Địa chỉ", "Address"),
+            _f(
+                "joint_with_spouse",
+                "checkbox",
+                "Quyền sử dụng đất chung của vợ và chồng",
+                "Land held jointly with a spouse",
+                required=False,
+            ),
+            _f(
+                "spouse_name",
+                "text",
+                "Họ và tên vợ/chồng",
+                "Spouse's full name",
+                max=100,
+                visible_if=_if("joint_with_spouse", True),
+            ),
+            _f(
+                "spouse_id",
+                "national_id",
+                "Số định danh cá nhân của vợ/chồng",
+                "Spouse's personal ID number",
+                visible_if=_if("joint_with_spouse", True),
+            ),
+            _h("plot_heading", "Thửa đất đăng ký", "Land plot"),
+            _f("plot_number", "text", "Thửa đất số", "Plot number", max=20),
+            _f("map_sheet_number", "text", "Tờ bản đồ số", "Map sheet number", max=20),
+            _f("plot_address", "address", "Địa chỉ thửa đất", "Plot address"),
+            _f("plot_area", "number", "Diện tích (m²)", "Area (m²)", min=1, max=1000000),
+            _f(
+                "private_area", "number", "Trong đó sử dụng riêng (m²)", "Of which private use (m²)", min=0, max=1000000
+            ),
+            _f(
+                "shared_area",
+                "number",
+                "Trong đó sử dụng chung (m²)",
+                "Of which shared use (m²)",
+                required=False,
+                min=0,
+                max=1000000,
+            ),
+            _f(
+                "land_use_purpose",
+                "select",
+                "Mục đích sử dụng đất",
+                "Land-use purpose",
+                options=[
+                    _o("rural_residential", "Đất ở tại nông thôn", "Rural residential land"),
+                    _o("urban_residential", "Đất ở tại đô thị", "Urban residential land"),
+                    _o("perennial_crops", "Đất trồng cây lâu năm", "Perennial-crop land"),
+                    _o("annual_crops", "Đất trồng cây hằng năm", "Annual-crop land"),
+                    _o("aquaculture", "Đất nuôi trồng thuỷ sản", "Aquaculture land"),
+                    _o("other", "Mục đích khác", "Other"),
+                ],
+            ),
+            _f(
+                "land_use_term",
+                "text",
+                "Thời hạn sử dụng đất",
+                "Land-use term",
+                help="Ghi 'Lâu dài' hoặc thời hạn đến ngày cụ thể.",
+                help_en="'Long-term' or an end date.",
+                max=100,
+            ),
+            _f(
+                "land_origin",
+                "textarea",
+                "Nguồn gốc sử dụng đất",
+                "Origin of the land use",
+                help="Ví dụ: nhận chuyển nhượng, được thừa kế, sử dụng ổn định từ trước năm...",
+                help_en="E.g. bought, inherited, used continuously since a given year.",
+                max=2000,
+            ),
+            _f("use_start_date", "date", "Thời điểm bắt đầu sử dụng", "Date the land use began"),
+            _h("assets_heading", "Tài sản gắn liền với đất", "Attached assets"),
+            _f(
+                "has_assets",
+                "checkbox",
+                "Đề nghị chứng nhận quyền sở hữu tài sản gắn liền với đất",
+                "Also certify ownership of attached assets",
+                required=False,
+            ),
+            _f(
+                "assets",
+                "group",
+                "Danh sách tài sản",
+                "Assets",
+                visible_if=_if("has_assets", True),
+                fields=[
+                    _f(
+                        "asset_type",
+                        "select",
+                        "Loại tài sản",
+                        "Asset type",
+                        options=[
+                            _o("house", "Nhà ở", "House"),
+                            _o("other_construction", "Công trình xây dựng khác", "Other building"),
+                            _o("other", "Tài sản khác", "Other"),
+                        ],
+                    ),
+                    _f("asset_footprint", "number", "Diện tích xây dựng (m²)", "Footprint (m²)", min=1, max=100000),
+                    _f(
+                        "asset_floor_area",
+                        "number",
+                        "Diện tích sàn (m²)",
+                        "Floor area (m²)",
+                        required=False,
+                        min=1,
+                        max=500000,
+                    ),
+                    _f("asset_floors", "number", "Số tầng", "Floors", required=False, min=1, max=50),
+                    _f("asset_year", "number", "Năm hoàn thành", "Year completed", required=False, min=1900, max=2100),
+                ],
+            ),
+            _h("request_heading", "Nội dung đề nghị", "Request"),
+            _f(
+                "request_type",
+                "select",
+                "Đề nghị",
+                "Request",
+                options=[
+                    _o("certificate", "Đăng ký và cấp Giấy chứng nhận", "Register and issue the certificate"),
+                    _o("register_only", "Chỉ đăng ký đất đai", "Register only"),
+                ],
+            ),
+            _f(
+                "defer_land_levy",
+                "checkbox",
+                "Đề nghị ghi nợ tiền sử dụng đất",
+                "Request to defer the land-use levy",
+                required=False,
+                visible_if=_if("request_type", "certificate"),
+            ),
+        ],
+        "documents": [
+            _doc(
+                "registration_application",
+                "Đơn đăng ký đất đai, tài sản gắn liền với đất (Mẫu số 15)",
+                "Land and attached-asset registration application (Form No. 15)",
+                True,
+                "original",
+            ),
+            _doc(
+                "land_right_papers",
+                "Giấy tờ về quyền sử dụng đất (nếu có)",
+                "Papers on land-use rights (if any)",
+                False,
+                "copy",
+            ),
+            _doc(
+                "household_members_list",
+                "Danh sách thành viên hộ gia đình cùng sử dụng đất (Mẫu số 15a)",
+                "List of household members sharing the land (Form No. 15a)",
+                False,
+                "original",
+            ),
+            _doc(
+                "cadastral_extract",
+                "Trích lục, trích đo bản đồ địa chính; sơ đồ tài sản gắn liền với đất",
+                "Cadastral map extract or plot survey; diagram of attached assets",
+                False,
+                "original",
+                accept=DRAWING_TYPES,
+                max_mib=20,
+            ),
+            _doc(
+                "financial_obligation_receipts",
+                "Chứng từ thực hiện nghĩa vụ tài chính hoặc giấy tờ miễn, giảm",
+                "Receipts for financial obligations or exemption papers",
+                False,
+                "copy",
+            ),
+            _authorisation_doc(" (khi nộp thay)", " (when filed by a proxy)"),
+        ],
+        "steps": [
+            _step(
+                "Tiếp nhận, kiểm tra thành phần hồ sơ",
+                "Reception and checklist",
+                "reception",
+                "one-stop",
+                "1",
+            ),
+            _step(
+                "Xác minh nguồn gốc, thời điểm sử dụng, tranh chấp, quy hoạch; niêm yết công khai",
+                "Verify origin, use period, disputes and zoning; public posting",
+                "specialist",
+                "economy",
+                "10",
+            ),
+            _step(
+                "Phối hợp Văn phòng đăng ký đất đai kiểm tra địa chính, chuyển thông tin sang cơ quan thuế",
+                "With the land registration office: cadastral check, data to the tax office",
+                "specialist",
+                "economy",
+                "6",
+            ),
+            _step(
+                "Chủ tịch UBND ký Giấy chứng nhận, cập nhật hồ sơ địa chính, trả kết quả",
+                "Chairperson signs, land records updated, result returned",
+                "leader",
+                "leadership",
+                "3",
+            ),
+        ],
+        "routing_rules": [],
+        "result_template": (
+            "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT\n"
+            "Người sử dụng đất: {user_name}    Năm sinh: {user_birth_year}\n"
+            "Số định danh cá nhân: {user_id}\n"
+            "Địa chỉ: {user_address}\n"
+            "Vợ/chồng cùng sử dụng: {spouse_name}\n"
+            "Thửa đất số: {plot_number}    Tờ bản đồ số: {map_sheet_number}\n"
+            "Địa chỉ thửa đất: {plot_address}\n"
+            "Diện tích: {plot_area} m² (riêng: {private_area} m²; chung: {shared_area} m²)\n"
+            "Mục đích sử dụng: {land_use_purpose}\n"
+            "Thời hạn sử dụng: {land_use_term}\n"
+            "Nguồn gốc sử dụng: {land_origin}"
+        ),
+    },
+}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# 11. Monthly social allowance
+# --------------------------------------------------------------------------------------------------------------------
+
+_SOCIAL_ALLOWANCE = {
+    "code": "1.001776",
+    "name": (
+        "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng hàng tháng"
+    ),
+    "name_en": "Granting, adjusting or ending a monthly social allowance or monthly care-support funding",
+    "field": {"code": "bao-tro-xa-hoi", "name": "Bảo trợ xã hội", "name_en": "Social protection"},
+    "agency": "commune",
+    "applicant_types": ["citizen"],
+    "online_level": "partial",
+    "description": (
+        "Xét hưởng, điều chỉnh hoặc thôi hưởng trợ cấp xã hội hàng tháng cho đối tượng bảo trợ xã hội; Chủ tịch "
+        "UBND cấp xã ra quyết định, trợ cấp tính từ tháng quyết định được ký."
+    ),
+    "description_en": (
+        "Grants, adjusts or ends a monthly social allowance for eligible people; the commune chairperson decides and "
+        "the allowance runs from the month the decision is signed."
+    ),
+    "legal_basis": (
+        "Nghị định 20/2021/NĐ-CP; Nghị định 76/2024/NĐ-CP; Luật Người cao tuổi 39/2009/QH12; văn bản phân cấp "
+        "lĩnh vực y tế, bảo trợ xã hội năm 2025 (chưa xác minh số hiệu)"
+    ),
+    "result_name": "Quyết định trợ cấp xã hội hàng tháng",
+    "note": (
+        DEMO_NOTICE + "Giá trị minh hoạ: mức độ trực tuyến (ghi 'một phần'); Nghị định 76/2024/NĐ-CP; cách đánh ký "
+        "hiệu mẫu tờ khai theo nhóm đối tượng; mức chuẩn trợ giúp xã hội 500.000 đồng/tháng nhân hệ số. Từ "
+        "07/2025 phần lớn người từ 75 tuổi không có lương hưu chuyển sang thủ tục trợ cấp hưu trí xã hội."
+    ),
+    "version": {
+        "fee": 0,
+        "fee_note": "Không thu phí, lệ phí.",
+        "time_limit": _tl("10"),
+        "supplement_policy": "pause",
+        "cases": [],
+        "fields": [
+            _h("beneficiary_heading", "Người đề nghị hưởng trợ cấp", "Beneficiary"),
+            _f("beneficiary_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+            _f("beneficiary_dob", "date", "Ngày, tháng, năm sinh", "Date of birth"),
+            _f("beneficiary_sex", "select", "Giới tính", "Sex", options=_sex_options()),
+            _f("beneficiary_ethnicity", "text", "Dân tộc", "Ethnicity", max=50),
+            _f("beneficiary_id", "national_id", "Số định danh cá nhân", "Personal ID number"),
+            _f("beneficiary_residence", "address", "Nơi cư trú", "Residence"),
+            _f("beneficiary_phone", "phone", "Số điện thoại", "Phone number", required=False),
+            _h("request_heading", "Nội dung đề nghị", "Request"),
+            _f(
+                "request_kind",
+                "select",
+                "Đề nghị",
+                "Request",
+                options=[
+                    _o("grant", "Hưởng trợ cấp", "Grant the allowance"),
+                    _o("adjust", "Điều chỉnh mức trợ cấp", "Adjust the allowance"),
+                    _o("terminate", "Thôi hưởng trợ cấp", "End the allowance"),
+                ],
+            ),
+            _f(
+                "beneficiary_group",
+                "select",
+                "Nhóm đối tượng",
+                "Beneficiary group",
+                options=[
+                    _o("child", "Trẻ em không có nguồn nuôi dưỡng", "Child without a source of support"),
+                    _o(
+                        "single_poor_parent",
+                        "Người đơn thân nghèo đang nuôi con",
+                        "Poor single parent raising children",
+                    ),
+                    _o("elderly", "Người cao tuổi", "Elderly person"),
+                    _o("disabled", "Người khuyết tật nặng, đặc biệt nặng", "Person with a severe disability"),
+                    _o("hiv_poor", "Người nhiễm HIV thuộc hộ nghèo", "Person with HIV in a poor household"),
+                    _o("other", "Đối tượng khác", "Other"),
+                ],
+            ),
+            _f(
+                "care_support",
+                "checkbox",
+                "Đề nghị cả hỗ trợ kinh phí chăm sóc, nuôi dưỡng",
+                "Also request care-support funding",
+                required=False,
+            ),
+            _h("situation_heading", "Hoàn cảnh", "Circumstances"),
+            _f(
+                "receives_pension",
+                "checkbox",
+                "Đang hưởng lương hưu hoặc trợ cấp bảo hiểm xã hội hàng tháng",
+                "Receives a pension or monthly social-insurance benefit",
+                required=False,
+            ),
+            _f(
+                "other_benefits",
+                "text",
+                "Trợ cấp hàng tháng khác đang hưởng",
+                "Other monthly benefits received",
+                required=False,
+                max=255,
+            ),
+            _f(
+                "household_status",
+                "select",
+                "Hộ gia đình thuộc diện",
+                "Household status",
+                options=[
+                    _o("poor", "Hộ nghèo", "Poor household"),
+                    _o("near_poor", "Hộ cận nghèo", "Near-poor household"),
+                    _o("none", "Không thuộc hộ nghèo, cận nghèo", "Neither"),
+                ],
+            ),
+            _f(
+                "has_supporter",
+                "checkbox",
+                "Có người có nghĩa vụ và quyền phụng dưỡng",
+                "Has a relative obliged to provide support",
+                required=False,
+            ),
+            _f(
+                "supporter_name",
+                "text",
+                "Họ tên người phụng dưỡng",
+                "Supporting relative's name",
+                max=100,
+                visible_if=_if("has_supporter", True),
+            ),
+            _f(
+                "disability_level",
+                "select",
+                "Mức độ khuyết tật",
+                "Disability level",
+                options=[
+                    _o("none", "Không khuyết tật", "None"),
+                    _o("mild", "Khuyết tật nhẹ", "Mild"),
+                    _o("severe", "Khuyết tật nặng", "Severe"),
+                    _o("especially_severe", "Khuyết tật đặc biệt nặng", "Especially severe"),
+                ],
+            ),
+            _f(
+                "marital_status",
+                "select",
+                "Tình trạng hôn nhân",
+                "Marital status",
+                options=[
+                    _o("single", "Chưa kết hôn", "Single"),
+                    _o("married", "Đang có vợ/chồng", "Married"),
+                    _o("divorced", "Đã ly hôn", "Divorced"),
+                    _o("widowed", "Vợ/chồng đã chết", "Widowed"),
+                ],
+            ),
+            _h("payment_heading", "Hình thức nhận trợ cấp", "Payment"),
+            _f(
+                "payment_method",
+                "select",
+                "Nhận trợ cấp bằng",
+                "Receive the allowance by",
+                options=[
+                    _o("cash", "Tiền mặt", "Cash"),
+                    _o("bank", "Chuyển khoản ngân hàng", "Bank transfer"),
+                ],
+            ),
+            _f("bank_name", "text", "Tên ngân hàng", "Bank name", max=100, visible_if=_if("payment_method", "bank")),
+            _f(
+                "bank_account",
+                "text",
+                "Số tài khoản",
+                "Account number",
+                help="Chỉ gồm chữ số.",
+                help_en="Digits only.",
+                pattern="^[0-9]{6,20}$",
+                visible_if=_if("payment_method", "bank"),
+            ),
+            _h("proxy_heading", "Người khai thay (nếu có)", "Person declaring on behalf (if any)"),
+            _f("filed_by_proxy", "checkbox", "Có người khai thay", "Declared by someone else", required=False),
+            _f(
+                "proxy_name",
+                "text",
+                "Họ tên người khai thay",
+                "Proxy's full name",
+                max=100,
+                visible_if=_if("filed_by_proxy", True),
+            ),
+            _f(
+                "proxy_id",
+                "national_id",
+                "Số định danh cá nhân người khai thay",
+                "Proxy's personal ID number",
+                visible_if=_if("filed_by_proxy", True),
+            ),
+            _f(
+                "proxy_relationship",
+                "text",
+                "Quan hệ với người được trợ cấp",
+                "Relationship to the beneficiary",
+                max=50,
+                visible_if=_if("filed_by_proxy", True),
+            ),
+            _f(
+                "proxy_address",
+                "address",
+                "Địa chỉ người khai thay",
+                "Proxy's address",
+                visible_if=_if("filed_by_proxy", True),
+            ),
+        ],
+        "documents": [
+            _doc(
+                "allowance_application",
+                "Tờ khai đề nghị trợ giúp xã hội (mẫu theo nhóm đối tượng)",
+                "Social-assistance application (form matching the beneficiary group)",
+                True,
+                "original",
+            ),
+            _doc(
+                "care_declaration",
+                "Tờ khai nhận chăm sóc, nuôi dưỡng (khi đề nghị hỗ trợ kinh phí chăm sóc)",
+                "Care-taking declaration (for care-support funding)",
+                False,
+                "original",
+            ),
+            _doc(
+                "beneficiary_identity",
+                "Giấy tờ tuỳ thân của đối tượng, Giấy khai sinh với trẻ em (khi chưa có trên cơ sở dữ liệu)",
+                "Beneficiary's identity papers, birth certificate for children (if not in the databases)",
+                False,
+                "copy",
+                max_mib=5,
+            ),
+            _doc(
+                "disability_certificate",
+                "Giấy xác nhận khuyết tật hoặc biên bản giám định y khoa",
+                "Disability certificate or medical assessment report",
+                False,
+                "copy",
+            ),
+            _doc(
+                "hiv_or_pregnancy_proof",
+                "Giấy tờ xác nhận nhiễm HIV hoặc mang thai (với nhóm đối tượng tương ứng)",
+                "Proof of HIV status or pregnancy (for those groups)",
+                False,
+                "copy",
+            ),
+            _authorisation_doc(" (khi nộp thay)", " (when filed by a proxy)"),
+        ],
+        "steps": [
+            _step("Tiếp nhận hồ sơ", "Reception", "reception", "one-stop", "1"),
+            _step(
+                "Xem xét, đối chiếu cơ sở dữ liệu dân cư, xác minh tại nhà khi cần",
+                "Review, population-database check, home visit if needed",
+                "specialist",
+                "culture-social",
+                "6",
+            ),
+            _step("Chủ tịch UBND quyết định", "Chairperson decides", "leader", "leadership", "2"),
+            _step(
+                "Thông báo kết quả, đưa vào danh sách chi trả",
+                "Notify the applicant and add to the payment list",
+                "specialist",
+                "culture-social",
+                "1",
+            ),
+        ],
+        "routing_rules": [],
+        "result_template": (
+            "QUYẾT ĐỊNH về việc trợ cấp xã hội hàng tháng\n"
+            "Nội dung: {request_kind}\n"
+            "Đối với Ông/Bà: {beneficiary_name}    Sinh ngày: {beneficiary_dob}\n"
+            "Số định danh cá nhân: {beneficiary_id}\n"
+            "Nơi cư trú: {beneficiary_residence}\n"
+            "Thuộc nhóm đối tượng: {beneficiary_group}\n"
+            "Hình thức chi trả: {payment_method}\n"
+            "Thời điểm hưởng: từ tháng ký Quyết định."
+        ),
+    },
+}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# 12. Copies of civil-status extracts / of the birth certificate
+# --------------------------------------------------------------------------------------------------------------------
+
+_EXTRACT_COPY = {
+    "code": "2.000635",
+    "name": "Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh",
+    "name_en": "Issuance of copies of civil-status extracts or of the birth certificate",
+    "field": _field_civil_status(),
+    "agency": "commune",
+    "applicant_types": ["citizen"],
+    "online_level": "full",
+    "description": (
+        "Cấp bản sao trích lục khai sinh, kết hôn, khai tử... hoặc bản sao Giấy khai sinh từ Cơ sở dữ liệu hộ tịch "
+        "điện tử. Nộp trực tuyến được; người yêu cầu xác nhận bản nháp điện tử trước khi in."
+    ),
+    "description_en": (
+        "Issues copies of birth, marriage, death and other extracts, or of the birth certificate, from the "
+        "electronic civil-status database. Can be filed online; the requester confirms the e-draft first."
+    ),
+    "legal_basis": (
+        "Luật Hộ tịch 60/2014/QH13; Nghị định 123/2015/NĐ-CP; Nghị định 87/2020/NĐ-CP; Nghị định 120/2025/NĐ-CP; "
+        "Thông tư 04/2020/TT-BTP; Thông tư 281/2016/TT-BTC"
+    ),
+    "result_name": "Bản sao Trích lục hộ tịch / bản sao Giấy khai sinh",
+    "note": (
+        DEMO_NOTICE + "Thực tế cơ quan quản lý Cơ sở dữ liệu hộ tịch điện tử (Sở Tư pháp hoặc UBND cấp xã) cấp bản "
+        "sao; bản demo gán cho UBND phường. Giá trị minh hoạ: các trường hợp miễn phí (gia đình có công, hộ nghèo, "
+        "người khuyết tật) theo một số danh mục địa phương."
+    ),
+    "version": {
+        "fee": 8000,
+        "fee_note": (
+            "8.000 đồng/bản sao (phí khai thác, sử dụng thông tin trong cơ sở dữ liệu hộ tịch); một số địa phương "
+            "miễn cho gia đình có công, hộ nghèo, người khuyết tật."
+        ),
+        "time_limit": _same_day(),
+        "supplement_policy": "pause",
+        "cases": [],
+        "fields": [
+            _h("requester_heading", "Người yêu cầu", "Requester"),
+            _f("requester_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+            _f("requester_id", "national_id", "Số định danh cá nhân", "Personal ID number"),
+            _f("requester_residence", "address", "Nơi cư trú", "Residence"),
+            _f(
+                "relationship_to_holder",
+                "select",
+                "Quan hệ với người được cấp bản sao",
+                "Relationship to the record holder",
+                options=[
+                    _o("self", "Chính người đó", "Self"),
+                    _o("parent", "Cha, mẹ", "Parent"),
+                    _o("child", "Con", "Child"),
+                    _o("spouse", "Vợ, chồng", "Spouse"),
+                    _o("sibling", "Anh, chị, em ruột", "Sibling"),
+                    _o("authorised", "Người được uỷ quyền", "Authorised person"),
+                    _o("agency", "Cơ quan, tổ chức có yêu cầu", "Requesting agency"),
+                ],
+            ),
+            _f("requester_phone", "phone", "Số điện thoại", "Phone number"),
+            _f("requester_email", "email", "Thư điện tử", "Email", required=False),
+            _h("holder_heading", "Người có sự kiện hộ tịch", "Record holder"),
+            _f("holder_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+            _f("holder_dob", "date", "Ngày, tháng, năm sinh", "Date of birth"),
+            _f("holder_sex", "select", "Giới tính", "Sex", options=_sex_options()),
+            _f("holder_ethnicity", "text", "Dân tộc", "Ethnicity", required=False, max=50),
+            _f("holder_nationality", "text", "Quốc tịch", "Nationality", max=50),
+            _f("holder_id", "national_id", "Số định danh cá nhân", "Personal ID number", required=False),
+            _h("record_heading", "Sự kiện hộ tịch đã đăng ký", "Registered event"),
+            _f(
+                "event_type",
+                "select",
+                "Loại sự kiện",
+                "Event type",
+                options=[
+                    _o("birth", "Khai sinh", "Birth"),
+                    _o("marriage", "Kết hôn", "Marriage"),
+                    _o("death", "Khai tử", "Death"),
+                    _o("parentage", "Nhận cha, mẹ, con", "Recognition of parentage"),
+                    _o("other", "Sự kiện hộ tịch khác", "Other event"),
+                ],
+            ),
+            _f(
+                "registration_number",
+                "text",
+                "Số đăng ký",
+                "Registration number",
+                required=False,
+                help="Ghi nếu biết; giúp tra cứu nhanh hơn.",
+                help_en="If known; speeds up the lookup.",
+                max=50,
+            ),
+            _f("registration_date", "date", "Ngày đăng ký", "Registration date", required=False),
+            _f("registration_authority", "text", "Cơ quan đã đăng ký", "Registering authority", max=255),
+            _h("request_heading", "Nội dung yêu cầu", "Request"),
+            _f(
+                "copies",
+                "number",
+                "Số bản sao đề nghị cấp",
+                "Number of copies wanted",
+                help="8.000 đồng/bản.",
+                help_en="8,000 VND per copy.",
+                min=1,
+                max=10,
+            ),
+            _f("purpose", "text", "Mục đích sử dụng", "Purpose of use", max=255),
+            _f(
+                "delivery_method",
+                "select",
+                "Hình thức nhận kết quả",
+                "How to receive the result",
+                options=_delivery_options(),
+            ),
+        ],
+        "documents": [
+            _doc(
+                "request_form",
+                "Tờ khai đề nghị cấp bản sao trích lục hộ tịch (chỉ khi nộp bản giấy)",
+                "Request form for copies (paper filing only)",
+                False,
+                "original",
+            ),
+            _authorisation_doc(
+                " (khi yêu cầu thay người khác, trừ người thân thích)",
+                " (when requesting for someone else, except close relatives)",
+            ),
+            _doc(
+                "requester_identity",
+                "Giấy tờ tuỳ thân của người yêu cầu",
+                "Requester's identity document",
+                True,
+                "copy",
+                max_mib=5,
+            ),
+            _doc(
+                "agency_request_letter",
+                "Văn bản của cơ quan, tổ chức nêu rõ lý do (khi cơ quan yêu cầu)",
+                "Official letter stating the reason (when an agency requests the record)",
+                False,
+                "original",
+            ),
+        ],
+        "steps": [
+            _step("Tiếp nhận hồ sơ, thu phí", "Reception and fee", "reception", "one-stop", "0.25"),
+            _step(
+                "Tra cứu dữ liệu, in bản sao (trực tuyến: gửi bản nháp để người yêu cầu xác nhận)",
+                "Look up the record and print the copy (online: applicant confirms the e-draft)",
+                "specialist",
+                "justice",
+                "0.5",
+            ),
+            _step("Ký bản sao, trả kết quả", "Sign the copy and return it", "leader", "leadership", "0.25"),
+        ],
+        "routing_rules": [],
+        "result_template": (
+            "BẢN SAO TRÍCH LỤC HỘ TỊCH\n"
+            "Loại sự kiện: {event_type}\n"
+            "Họ, chữ đệm và tên: {holder_name}\n"
+            "Ngày sinh: {holder_dob}    Giới tính: {holder_sex}\n"
+            "Dân tộc: {holder_ethnicity}    Quốc tịch: {holder_nationality}\n"
+            "Số đăng ký: {registration_number}    Ngày đăng ký: {registration_date}\n"
+            "Nơi đăng ký: {registration_authority}\n"
+            "Cấp cho: {requester_name}    Số bản: {copies}"
+        ),
+    },
+}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# 13. Enterprise registration: single-member limited-liability company
+# --------------------------------------------------------------------------------------------------------------------
+
+_SINGLE_MEMBER_LLC = {
+    "code": "1.000956",
+    "name": "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
+    "name_en": "Registration of a new single-member limited-liability company",
+    "field": {
+        "code": "doanh-nghiep",
+        "name": "Thành lập và hoạt động doanh nghiệp",
+        "name_en": "Enterprise registration",
+    },
+    "agency": "finance",
+    "applicant_types": ["citizen", "business"],
+    "online_level": "full",
+    "description": (
+        "Đăng ký thành lập công ty TNHH một thành viên tại Phòng Đăng ký kinh doanh thuộc Sở Tài chính. Mã số "
+        "doanh nghiệp đồng thời là mã số thuế."
+    ),
+    "description_en": (
+        "Registers a new single-member limited-liability company with the business registration office of the "
+        "provincial Department of Finance. The enterprise code is also its tax code."
+    ),
+    "legal_basis": (
+        "Luật Doanh nghiệp 59/2020/QH14 (sửa đổi bởi Luật 76/2025/QH15); Nghị định 168/2025/NĐ-CP; "
+        "Thông tư 68/2025/TT-BTC; Thông tư 47/2019/TT-BTC (lệ phí, chưa xác minh)"
+    ),
+    "result_name": "Giấy chứng nhận đăng ký doanh nghiệp",
+    "note": (
+        DEMO_NOTICE + "Giá trị minh hoạ: mã thủ tục 1.000956 (chưa xác minh trên Cơ sở dữ liệu quốc gia về thủ tục "
+        "hành chính); lệ phí 50.000 đồng khi nộp giấy, miễn khi nộp trực tuyến; phí công bố nội dung đăng ký khoảng "
+        "100.000 đồng; tên gọi Phòng Đăng ký kinh doanh thuộc Sở Tài chính; việc còn phải nộp bản sao giấy tờ pháp "
+        "lý của chủ sở hữu là cá nhân; các trường thông tin thuế."
+    ),
+    "version": {
+        "fee": 50000,
+        "fee_note": (
+            "Lệ phí đăng ký doanh nghiệp 50.000 đồng khi nộp hồ sơ giấy, miễn khi nộp trực tuyến (minh hoạ); phí "
+            "công bố nội dung đăng ký doanh nghiệp thu riêng."
+        ),
+        "time_limit": _tl("3"),
+        "supplement_policy": "restart",
+        "cases": [
+            {
+                "code": "online",
+                "name": "Nộp hồ sơ trực tuyến qua Cổng thông tin quốc gia về đăng ký doanh nghiệp",
+                "name_en": "Filed online through the national business registration portal",
+                "time_limit": _tl("3"),
+                "fee": 0,
+            }
+        ],
+        "fields": [
+            _h("company_heading", "Thông tin công ty", "Company"),
+            _f("company_name", "text", "Tên công ty viết bằng tiếng Việt", "Company name in Vietnamese", max=200),
+            _f(
+                "company_name_foreign",
+                "text",
+                "Tên công ty viết bằng tiếng nước ngoài",
+                "Company name in a foreign language",
+                required=False,
+                max=200,
+            ),
+            _f("company_name_abbr", "text", "Tên viết tắt", "Abbreviated name", required=False, max=50),
+            _f("head_office", "address", "Địa chỉ trụ sở chính", "Head-office address"),
+            _f("company_phone", "phone", "Điện thoại", "Phone number"),
+            _f("company_email", "email", "Thư điện tử", "Email", required=False),
+            _f(
+                "main_business_line",
+                "text",
+                "Mã ngành kinh doanh chính",
+                "Main business line code",
+                help="Mã ngành cấp 4 theo Hệ thống ngành kinh tế Việt Nam, ví dụ 4711.",
+                help_en="4-digit Vietnam Standard Industrial Classification code, e.g. 4711.",
+                pattern="^[0-9]{4}$",
+            ),
+            _f(
+                "business_lines",
+                "textarea",
+                "Các ngành, nghề kinh doanh",
+                "Business lines",
+                help="Mỗi dòng một ngành: mã cấp 4 và tên ngành.",
+                help_en="One line per business line: 4-digit code and name.",
+                max=8000,
+            ),
+            _f(
+                "charter_capital",
+                "number",
+                "Vốn điều lệ (đồng)",
+                "Charter capital (VND)",
+                min=1,
+                max=100000000000000,
+            ),
+            _f(
+                "capital_source",
+                "select",
+                "Nguồn vốn điều lệ",
+                "Source of charter capital",
+                options=[
+                    _o("private", "Vốn tư nhân", "Private capital"),
+                    _o("state", "Vốn nhà nước", "State capital"),
+                    _o("foreign", "Vốn nước ngoài", "Foreign capital"),
+                    _o("other", "Vốn khác", "Other"),
+                ],
+            ),
+            _h("owner_heading", "Chủ sở hữu", "Owner"),
+            _f(
+                "owner_kind",
+                "select",
+                "Chủ sở hữu là",
+                "The owner is",
+                options=[
+                    _o("individual", "Cá nhân", "An individual"),
+                    _o("organisation", "Tổ chức", "An organisation"),
+                ],
+            ),
+            _f("owner_name", "text", "Tên chủ sở hữu", "Owner's name", max=200),
+            _f(
+                "owner_id",
+                "national_id",
+                "Số định danh cá nhân của chủ sở hữu",
+                "Owner's personal ID number",
+                visible_if=_if("owner_kind", "individual"),
+            ),
+            _f(
+                "owner_enterprise_code",
+                "text",
+                "Mã số doanh nghiệp / số quyết định thành lập của tổ chức",
+                "Organisation's enterprise code or establishment decision number",
+                help="Mã số doanh nghiệp gồm 10 chữ số.",
+                help_en="An enterprise code has 10 digits.",
+                max=50,
+                visible_if=_if("owner_kind", "organisation"),
+            ),
+            _f("owner_address", "address", "Địa chỉ liên lạc của chủ sở hữu", "Owner's contact address"),
+            _h("representative_heading", "Người đại diện theo pháp luật", "Legal representative"),
+            _f("rep_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+            _f("rep_title", "text", "Chức danh", "Title", help="Ví dụ: Giám đốc.", help_en="E.g. Director.", max=100),
+            _f("rep_dob", "date", "Ngày sinh", "Date of birth"),
+            _f("rep_sex", "select", "Giới tính", "Sex", options=_sex_options()),
+            _f("rep_id", "national_id", "Số định danh cá nhân", "Personal ID number"),
+            _f("rep_address", "address", "Địa chỉ liên lạc", "Contact address"),
+            _h("beneficial_heading", "Chủ sở hữu hưởng lợi", "Beneficial owners"),
+            _f(
+                "has_beneficial_owners",
+                "checkbox",
+                "Có chủ sở hữu hưởng lợi cần kê khai",
+                "There are beneficial owners to declare",
+                required=False,
+            ),
+            _f(
+                "beneficial_owners",
+                "group",
+                "Danh sách chủ sở hữu hưởng lợi",
+                "Beneficial owners",
+                visible_if=_if("has_beneficial_owners", True),
+                fields=[
+                    _f("bo_name", "text", "Họ và tên", "Full name", max=100),
+                    _f("bo_nationality", "text", "Quốc tịch", "Nationality", max=50),
+                    _f(
+                        "bo_id_number",
+                        "text",
+                        "Số định danh cá nhân / số hộ chiếu",
+                        "Personal ID or passport number",
+                        max=20,
+                    ),
+                    _f("bo_ownership_ratio", "number", "Tỷ lệ sở hữu (%)", "Ownership ratio (%)", min=0, max=100),
+                ],
+            ),
+            _h("tax_heading", "Thông tin đăng ký thuế", "Tax registration"),
+            _f("start_date", "date", "Ngày bắt đầu hoạt động", "Start of operations"),
+            _f("chief_accountant", "text", "Họ tên kế toán trưởng", "Chief accountant", required=False, max=100),
+            _f(
+                "vat_method",
+                "select",
+                "Phương pháp tính thuế giá trị gia tăng",
+                "VAT method",
+                required=False,
+                options=[
+                    _o("deduction", "Khấu trừ", "Credit method"),
+                    _o("direct", "Trực tiếp trên doanh thu", "Direct method on turnover"),
+                ],
+            ),
+            _f("headcount", "number", "Số lao động dự kiến", "Expected headcount", required=False, min=0, max=100000),
+        ],
+        "documents": [
+            _doc(
+                "registration_application",
+                "Giấy đề nghị đăng ký doanh nghiệp (công ty TNHH một thành viên)",
+                "Enterprise registration application (single-member LLC)",
+                True,
+                "original",
+            ),
+            _doc("company_charter", "Điều lệ công ty", "Company charter", True, "original"),
+            _doc(
+                "owner_legal_papers",
+                "Bản sao giấy tờ pháp lý của chủ sở hữu (cá nhân hoặc tổ chức)",
+                "Copy of the owner's legal papers (individual or organisation)",
+                True,
+                "copy",
+            ),
+            _doc(
+                "representative_appointment",
+                "Văn bản cử người đại diện theo uỷ quyền và giấy tờ pháp lý của người đó (chủ sở hữu là tổ chức)",
+                "Appointment of authorised representatives and their papers (organisation owner)",
+                False,
+                "copy",
+            ),
+            _doc(
+                "beneficial_owner_form",
+                "Danh sách chủ sở hữu hưởng lợi (khi có)",
+                "Beneficial-owner declaration (when applicable)",
+                False,
+                "original",
+            ),
+            _authorisation_doc(" cho người đi nộp hồ sơ", " for the person submitting the file"),
+        ],
+        "steps": [
+            _step("Tiếp nhận hồ sơ", "Reception", "reception", "one-stop", "0.5"),
+            _step(
+                "Kiểm tra tên doanh nghiệp, ngành nghề, hồ sơ",
+                "Check the name, business lines and documents",
+                "specialist",
+                "business-registration",
+                "1.5",
+            ),
+            _step(
+                "Phê duyệt, cấp Giấy chứng nhận, đồng bộ mã số thuế",
+                "Approve, issue the certificate, sync the tax code",
+                "leader",
+                "business-registration",
+                "1",
+            ),
+        ],
+        "routing_rules": [],
+        "result_template": (
+            "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\n"
+            "CÔNG TY TRÁCH NHIỆM HỮU HẠN MỘT THÀNH VIÊN\n"
+            "Tên công ty: {company_name}\n"
+            "Tên bằng tiếng nước ngoài: {company_name_foreign}\n"
+            "Tên viết tắt: {company_name_abbr}\n"
+            "Địa chỉ trụ sở chính: {head_office}\n"
+            "Vốn điều lệ: {charter_capital} đồng\n"
+            "Chủ sở hữu: {owner_name}\n"
+            "Người đại diện theo pháp luật: {rep_name}    Chức danh: {rep_title}"
+        ),
+    },
+}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# 14. Certificate of marital status
+# --------------------------------------------------------------------------------------------------------------------
+
+_MARITAL_STATUS = {
+    "code": "1.004873",
+    "name": "Cấp Giấy xác nhận tình trạng hôn nhân",
+    "name_en": "Certificate of marital status",
+    "field": _field_civil_status(),
+    "agency": "commune",
+    "applicant_types": ["citizen"],
+    "online_level": "full",
+    "description": (
+        "Xác nhận tình trạng hôn nhân của công dân để dùng vào mục đích ghi trên giấy (kết hôn ở nước ngoài, vay "
+        "vốn, giao dịch tài sản...). Giấy có giá trị 6 tháng kể từ ngày cấp."
+    ),
+    "description_en": (
+        "Certifies a citizen's marital status for the purpose stated on it (marriage abroad, a loan, a property "
+        "transaction...). Valid for 6 months from issue."
+    ),
+    "legal_basis": (
+        "Luật Hộ tịch 60/2014/QH13; Nghị định 123/2015/NĐ-CP; Nghị định 120/2025/NĐ-CP; Thông tư 04/2020/TT-BTP; "
+        "Nghị quyết 66.7/2025/NQ-CP"
+    ),
+    "result_name": "Giấy xác nhận tình trạng hôn nhân",
+    "note": (
+        DEMO_NOTICE + "Giá trị minh hoạ: thời hạn 3 ngày làm việc; lệ phí 0 đồng (mức thật do HĐND tỉnh quy định, "
+        "nhiều nơi miễn hoặc vài nghìn đồng); mức độ toàn trình; thẩm quyền theo nơi cư trú trong mô hình chính "
+        "quyền hai cấp. Từ 01/01/2026 không cần giấy này khi hai công dân Việt Nam kết hôn với nhau."
+    ),
+    "version": {
+        "fee": 0,
+        "fee_note": "Lệ phí theo mức HĐND tỉnh; nhiều địa phương miễn (minh hoạ 0 đồng).",
+        "time_limit": _tl("3"),
+        "supplement_policy": "pause",
+        "cases": [],
+        "fields": [
+            _h("person_heading", "Người yêu cầu xác nhận", "Person requesting the certificate"),
+            _f("full_name", "text", "Họ, chữ đệm và tên", "Full name", max=100),
+            _f("dob", "date", "Ngày, tháng, năm sinh", "Date of birth"),
+            _f("sex", "select", "Giới tính", "Sex", options=_sex_options()),
+            _f("ethnicity", "text", "Dân tộc", "Ethnicity", max=50),
+            _f("nationality", "text", "Quốc tịch", "Nationality", max=50),
+            _f("id_number", "national_id", "Số định danh cá nhân", "Personal ID number"),
+            _f("residence", "address", "Nơi cư trú", "Residence"),
+            _f("phone", "phone", "Số điện thoại", "Phone number", required=False),
+            _h("status_heading", "Tình trạng hôn nhân", "Marital status"),
+            _f(
+                "marital_status",
+                "select",
+                "Tình trạng hôn nhân hiện tại",
+                "Current marital status",
+                options=[
+                    _o("never_married", "Chưa đăng ký kết hôn với ai", "Never married"),
+                    _o("married", "Đang có vợ/chồng", "Married"),
+                    _o("divorced", "Đã ly hôn, chưa kết hôn lại", "Divorced, not remarried"),
+                    _o("widowed", "Vợ/chồng đã chết, chưa kết hôn lại", "Widowed, not remarried"),
+                ],
+            ),
+            _f(
+                "spouse_name",
+                "text",
+                "Họ và tên vợ/chồng hiện tại",
+                "Current spouse's full name",
+                max=100,
+                visible_if=_if("marital_status", "married"),
+            ),
+            _f(
+                "residence_periods",
+                "group",
+                "Các nơi đã cư trú trong thời gian cần xác nhận",
+                "Places of residence in the period to be covered",
+                required=False,
+                help=(
+                    "Khai khi đã cư trú ở nhiều nơi kể từ đủ 18 tuổi (nữ) / 20 tuổi (nam) hoặc trong giai đoạn "
+                    "yêu cầu xác nhận."
+                ),
+                help_en="List them if you lived in several places since marriageable age or in the requested period.",
+                fields=[
+                    _f("period_from", "date", "Từ ngày", "From"),
+                    _f("period_to", "date", "Đến ngày", "To"),
+                    _f("period_address", "text", "Nơi cư trú", "Address", max=255),
+                ],
+            ),
+            _h("purpose_heading", "Mục đích sử dụng", "Purpose of use"),
+            _f(
+                "purpose",
+                "select",
+                "Mục đích sử dụng",
+                "Purpose of use",
+                options=[
+                    _o("marriage", "Kết hôn", "Marriage"),
+                    _o("loan", "Vay vốn ngân hàng", "Bank loan"),
+                    _o("property", "Giao dịch nhà đất, tài sản", "Property transaction"),
+                    _o("other", "Mục đích khác", "Other"),
+                ],
+            ),
+            _f(
+                "intended_spouse_name",
+                "text",
+                "Họ tên người dự định kết hôn",
+                "Full name of the intended spouse",
+                help="Giấy xác nhận dùng để kết hôn phải ghi rõ người kết hôn và nơi dự định đăng ký.",
+                help_en="A certificate for marriage names the intended spouse and where the marriage will be filed.",
+                max=100,
+                visible_if=_if("purpose", "marriage"),
+            ),
+            _f(
+                "purpose_other",
+                "text",
+                "Mục đích khác (ghi rõ)",
+                "Other purpose (specify)",
+                max=255,
+                visible_if=_if("purpose", "other"),
+            ),
+            _f("copies", "number", "Số bản đề nghị cấp", "Number of certificates wanted", min=1, max=10),
+        ],
+        "documents": [
+            _doc(
+                "request_form",
+                "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân (chỉ khi nộp bản giấy)",
+                "Request form (paper filing only)",
+                False,
+                "original",
+            ),
+            _doc(
+                "divorce_or_death_proof",
+                "Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã chết (nếu đã từng kết hôn)",
+                "Proof of divorce or of the spouse's death (if previously married)",
+                False,
+                "copy",
+            ),
+            _doc(
+                "previous_certificate",
+                "Giấy xác nhận tình trạng hôn nhân đã cấp trước đây (khi xin cấp lại cho mục đích khác)",
+                "Previously issued certificate (when requesting again for another purpose)",
+                False,
+                "original",
+            ),
+            _authorisation_doc(" (khi nộp thay)", " (when filed by a proxy)"),
+            _doc(
+                "requester_identity",
+                "Giấy tờ tuỳ thân của người yêu cầu",
+                "Requester's identity document",
+                True,
+                "copy",
+                max_mib=5,
+            ),
+        ],
+        "steps": [
+            _step("Tiếp nhận hồ sơ", "Reception", "reception", "one-stop", "0.5"),
+            _step(
+                "Tra cứu cơ sở dữ liệu hộ tịch, dân cư; xác minh với nơi cư trú trước nếu cần",
+                "Check the civil-status and population databases; verify with former communes if needed",
+                "specialist",
+                "justice",
+                "1.5",
+            ),
+            _step("Lãnh đạo UBND ký Giấy xác nhận", "Leader signs the certificate", "leader", "leadership", "0.5"),
+            _step("Trả kết quả", "Return the result", "reception", "one-stop", "0.5"),
+        ],
+        "routing_rules": [],
+        "result_template": (
+            "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\n"
+            "Họ, chữ đệm và tên: {full_name}\n"
+            "Ngày sinh: {dob}    Giới tính: {sex}\n"
+            "Dân tộc: {ethnicity}    Quốc tịch: {nationality}\n"
+            "Số định danh cá nhân: {id_number}\n"
+            "Nơi cư trú: {residence}\n"
+            "Tình trạng hôn nhân: {marital_status} {spouse_name}\n"
+            "Giấy này được cấp để: {purpose} {intended_spouse_name}{purpose_other}\n"
+            "Giấy có giá trị sử dụng 6 tháng kể từ ngày cấp."
+        ),
+    },
+}
+
+
+PROCEDURES: list[dict] = [
+    _BIRTH,
+    _DEATH,
+    _MARRIAGE,
+    _JUDICIAL_RECORD,
+    _HOUSEHOLD_BUSINESS,
+    _CONSTRUCTION_PERMIT,
+    _CERTIFIED_COPY,
+    _DRIVING_LICENCE,
+    _PERMANENT_RESIDENCE,
+    _LAND_FIRST_CERTIFICATE,
+    _SOCIAL_ALLOWANCE,
+    _EXTRACT_COPY,
+    _SINGLE_MEMBER_LLC,
+    _MARITAL_STATUS,
+]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------------------------------
+
+_PROCEDURE_KEYS = {
+    "code",
+    "name",
+    "name_en",
+    "field",
+    "agency",
+    "applicant_types",
+    "online_level",
+    "description",
+    "description_en",
+    "legal_basis",
+    "result_name",
+    "note",
+    "version",
+}
+_VERSION_KEYS = {
+    "fee",
+    "fee_note",
+    "time_limit",
+    "supplement_policy",
+    "cases",
+    "fields",
+    "documents",
+    "steps",
+    "routing_rules",
+    "result_template",
+}
+_FIELD_KEYS = {"key", "type", "label", "label_en", "required", "help", "help_en"}
+_FIELD_OPTIONAL_KEYS = {"options", "min", "max", "pattern", "visible_if", "fields"}
+_HEADING_KEYS = {"key", "type", "label", "label_en"}
+_DOCUMENT_KEYS = {"code", "name", "name_en", "required", "copy_type", "accept", "max_bytes"}
+_STEP_KEYS = {"name", "name_en", "role", "department", "allotted_days"}
+_CASE_KEYS = {"code", "name", "name_en", "time_limit", "fee"}
+_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+_CODE_RE = re.compile(r"^[0-9]\.[0-9]{6}$")
+_CUTOFF_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+# Regex syntax that Python and JavaScript read differently (or that one of them rejects).
+_NON_PORTABLE_REGEX = ("(?P", "(?<", "(?#", "\\A", "\\Z", "\\z", "(?i", "(?m", "(?s", "(?x", "(?a", "*+", "++", "?+")
+_PATTERN_TYPES = {"text", "textarea", "phone", "email"}
+_LENGTH_TYPES = {"text", "textarea"}
+_CHOICE_TYPES = {"select", "multiselect"}
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _nonempty_str(value):
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _decimal(value):
+    """The Decimal of a decimal string, or None if it is not one."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:  # pragma: no cover - the regex already excludes this
+        return None
+
+
+def _json_problems(value, where):
+    """Values that are not plain JSON (floats are refused too: decimals must be strings)."""
+    if value is None or isinstance(value, (str, bool)) or _is_int(value):
+        return []
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _json_problems(item, f"{where}[{i}]")]
+    if isinstance(value, dict):
+        problems = [f"{where}: non-string key {k!r}" for k in value if not isinstance(k, str)]
+        return problems + [p for k, v in value.items() for p in _json_problems(v, f"{where}.{k}")]
+    return [f"{where}: value of type {type(value).__name__} is not allowed"]
+
+
+def _time_limit_problems(limit, where):
+    problems = []
+    if not isinstance(limit, dict) or set(limit) != {"value", "unit", "same_day_cutoff"}:
+        return [f"{where}: time_limit must have exactly value, unit, same_day_cutoff"]
+    value = _decimal(limit["value"])
+    if value is None:
+        problems.append(f"{where}: time_limit value {limit['value']!r} is not a decimal string")
+    if limit["unit"] not in TIME_UNITS:
+        problems.append(f"{where}: unknown time unit {limit['unit']!r}")
+    cutoff = limit["same_day_cutoff"]
+    if cutoff is not None and not (isinstance(cutoff, str) and _CUTOFF_RE.match(cutoff)):
+        problems.append(f"{where}: same_day_cutoff {cutoff!r} is not HH:MM or None")
+    if value == 0 and (cutoff is None or limit["unit"] != "working_days"):
+        problems.append(f"{where}: a within-the-day limit needs unit working_days and a cutoff")
+    return problems
+
+
+def _limit_in_working_days(limit):
+    """The most working days the steps may take under ``limit`` (None when the limit is malformed)."""
+    if not isinstance(limit, dict):
+        return None
+    value = _decimal(limit.get("value"))
+    if value is None:
+        return None
+    unit = limit.get("unit")
+    if value == 0:
+        return Decimal(1)  # settled within the day
+    if unit == "working_days":
+        return value
+    if unit == "calendar_days":
+        return value * 5 / 7  # at most five working days in any seven calendar days
+    if unit == "hours":
+        return value / 8
+    return None
+
+
+def _field_problems(fields, where, seen_keys, in_group=False):
+    """Problems of one level of fields; adds every key to ``seen_keys`` (shared across the procedure)."""
+    problems = []
+    if not isinstance(fields, list) or not fields:
+        return [f"{where}: fields must be a non-empty list"]
+    earlier = {}  # key -> field, for visible_if at this level
+    for index, field in enumerate(fields):
+        at = f"{where}[{index}]"
+        if not isinstance(field, dict):
+            problems.append(f"{at}: not a dict")
+            continue
+        key, ftype = field.get("key"), field.get("type")
+        at = f"{where}.{key}"
+        if not isinstance(key, str) or not _KEY_RE.match(key):
+            problems.append(f"{at}: key is not snake_case")
+        elif key in seen_keys:
+            problems.append(f"{at}: duplicate key")
+        seen_keys.add(key)
+        if ftype not in FIELD_TYPES:
+            problems.append(f"{at}: unknown type {ftype!r}")
+            continue
+        if in_group and ftype in ("group", "heading"):
+            problems.append(f"{at}: a group may not contain a {ftype}")
+        if not _nonempty_str(field.get("label")) or not _nonempty_str(field.get("label_en")):
+            problems.append(f"{at}: label and label_en are required")
+        if ftype == "heading":
+            extra = set(field) - _HEADING_KEYS - {"help"}
+            if extra or not _HEADING_KEYS <= set(field):
+                problems.append(f"{at}: a heading has only key, type, label, label_en and optional help")
+            earlier[key] = field
+            continue
+        missing = _FIELD_KEYS - set(field)
+        extra = set(field) - _FIELD_KEYS - _FIELD_OPTIONAL_KEYS
+        if missing or extra:
+            problems.append(f"{at}: missing keys {sorted(missing)}, unknown keys {sorted(extra)}")
+        if not isinstance(field.get("required"), bool):
+            problems.append(f"{at}: required must be a bool")
+        if not isinstance(field.get("help", ""), str) or not isinstance(field.get("help_en", ""), str):
+            problems.append(f"{at}: help and help_en must be strings")
+        # options
+        options = field.get("options")
+        if ftype in _CHOICE_TYPES:
+            if not isinstance(options, list) or not options:
+                problems.append(f"{at}: a {ftype} needs options")
+            else:
+                values = [o.get("value") if isinstance(o, dict) else None for o in options]
+                if len(set(values)) != len(values):
+                    problems.append(f"{at}: duplicate option values")
+                for option in options:
+                    if (
+                        not isinstance(option, dict)
+                        or set(option) != {"value", "label", "label_en"}
+                        or not all(_nonempty_str(option[k]) for k in option)
+                    ):
+                        problems.append(f"{at}: option {option!r} needs string value, label, label_en")
+        elif options is not None:
+            problems.append(f"{at}: options are only for select/multiselect")
+        # bounds
+        bounds = [field[k] for k in ("min", "max") if k in field]
+        if bounds and ftype not in _LENGTH_TYPES | {"number"}:
+            problems.append(f"{at}: min/max only apply to number, text, textarea")
+        if any(not _is_int(b) for b in bounds):
+            problems.append(f"{at}: min/max must be integers")
+        elif len(bounds) == 2 and bounds[0] > bounds[1]:
+            problems.append(f"{at}: min is greater than max")
+        elif ftype in _LENGTH_TYPES and any(b < 0 for b in bounds):
+            problems.append(f"{at}: a length bound cannot be negative")
+        # pattern
+        if "pattern" in field:
+            pattern = field["pattern"]
+            if ftype not in _PATTERN_TYPES:
+                problems.append(f"{at}: pattern only applies to text-like fields")
+            if not isinstance(pattern, str) or not pattern.startswith("^") or not pattern.endswith("$"):
+                problems.append(f"{at}: pattern must be a string anchored with ^ and $")
+            else:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    problems.append(f"{at}: pattern does not compile ({exc})")
+                if any(token in pattern for token in _NON_PORTABLE_REGEX):
+                    problems.append(f"{at}: pattern uses syntax Python and JavaScript read differently")
+        # visibility
+        if "visible_if" in field:
+            condition = field["visible_if"]
+            if not isinstance(condition, dict) or set(condition) != {"field", "equals"}:
+                problems.append(f"{at}: visible_if must be {{field, equals}}")
+            else:
+                target = earlier.get(condition["field"])
+                equals = condition["equals"]
+                if target is None:
+                    problems.append(f"{at}: visible_if names {condition['field']!r}, not an earlier field here")
+                elif target["type"] in ("heading", "group", "multiselect"):
+                    problems.append(f"{at}: visible_if cannot depend on a {target['type']}")
+                elif target["type"] == "checkbox" and not isinstance(equals, bool):
+                    problems.append(f"{at}: visible_if on a checkbox must compare with True/False")
+                elif target["type"] == "select" and equals not in [o.get("value") for o in target["options"]]:
+                    problems.append(f"{at}: visible_if value {equals!r} is not an option of {condition['field']}")
+        # groups
+        if ftype == "group":
+            problems += _field_problems(field.get("fields"), f"{at}.fields", seen_keys, in_group=True)
+        elif "fields" in field:
+            problems.append(f"{at}: only a group has sub-fields")
+        earlier[key] = field
+    return problems
+
+
+def _document_problems(documents, where):
+    problems = []
+    if not isinstance(documents, list) or not documents:
+        return [f"{where}: documents must be a non-empty list"]
+    codes = set()
+    for document in documents:
+        if not isinstance(document, dict):
+            problems.append(f"{where}: document {document!r} is not a dict")
+            continue
+        at = f"{where}.{document.get('code')}"
+        if set(document) != _DOCUMENT_KEYS:
+            problems.append(f"{at}: keys must be exactly {sorted(_DOCUMENT_KEYS)}")
+            continue
+        if not isinstance(document["code"], str) or not _KEY_RE.match(document["code"]):
+            problems.append(f"{at}: code is not snake_case")
+        if document["code"] in codes:
+            problems.append(f"{at}: duplicate document code")
+        codes.add(document["code"])
+        if not _nonempty_str(document["name"]) or not _nonempty_str(document["name_en"]):
+            problems.append(f"{at}: name and name_en are required")
+        if not isinstance(document["required"], bool):
+            problems.append(f"{at}: required must be a bool")
+        if document["copy_type"] not in COPY_TYPES:
+            problems.append(f"{at}: unknown copy_type {document['copy_type']!r}")
+        accept = document["accept"]
+        if not isinstance(accept, list) or not accept or len(set(accept)) != len(accept):
+            problems.append(f"{at}: accept must be a non-empty list without duplicates")
+        elif not set(accept) <= KNOWN_MIME_TYPES:
+            problems.append(f"{at}: unknown MIME types {sorted(set(accept) - KNOWN_MIME_TYPES)}")
+        if not _is_int(document["max_bytes"]) or not 5 * MIB <= document["max_bytes"] <= 20 * MIB:
+            problems.append(f"{at}: max_bytes must be an integer between 5 and 20 MiB")
+    return problems
+
+
+def _step_problems(steps, agency, limits, where):
+    problems = []
+    if not isinstance(steps, list) or not 3 <= len(steps) <= 4:
+        return [f"{where}: a procedure has 3 or 4 steps"]
+    total = Decimal(0)
+    for index, step in enumerate(steps):
+        at = f"{where}[{index}]"
+        if not isinstance(step, dict) or set(step) != _STEP_KEYS:
+            problems.append(f"{at}: keys must be exactly {sorted(_STEP_KEYS)}")
+            continue
+        if not _nonempty_str(step["name"]) or not _nonempty_str(step["name_en"]):
+            problems.append(f"{at}: name and name_en are required")
+        if step["role"] not in ROLES:
+            problems.append(f"{at}: unknown role {step['role']!r}")
+        if step["department"] not in DEPARTMENTS.get(agency, set()):
+            problems.append(f"{at}: unknown department {step['department']!r} for agency {agency!r}")
+        days = _decimal(step["allotted_days"])
+        if days is None or days <= 0:
+            problems.append(f"{at}: allotted_days {step['allotted_days']!r} must be a positive decimal string")
+        else:
+            total += days
+    if not problems:
+        if (steps[0]["role"], steps[0]["department"]) != ("reception", "one-stop"):
+            problems.append(f"{where}: the first step must be reception at the one-stop desk")
+        roles = {step["role"] for step in steps}
+        if not {"specialist", "leader"} <= roles:
+            problems.append(f"{where}: needs at least one specialist step and one leader step")
+        for label, limit in limits:
+            allowed = _limit_in_working_days(limit)
+            if allowed is not None and total > allowed:
+                problems.append(f"{where}: steps allot {total} working days, more than the {label} ({allowed})")
+    return problems
+
+
+def _template_problems(template, fields, where):
+    if not _nonempty_str(template):
+        return [f"{where}: result_template is required"]
+    placeholders = {f["key"] for f in fields if isinstance(f, dict) and f.get("type") not in ("heading", "group")}
+    problems = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return [f"{where}: result_template is not a valid format string ({exc})"]
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in placeholders:
+            problems.append(f"{where}: result_template placeholder {{{name}}} is not a top-level field key")
+        if spec or conversion:
+            problems.append(f"{where}: result_template placeholder {{{name}}} must be plain")
+    return problems
+
+
+def validate(procedures=PROCEDURES) -> list[str]:
+    """Return a list of problems in the procedure templates (empty when all is well)."""
+    problems = []
+    if not isinstance(procedures, list):
+        return ["PROCEDURES must be a list"]
+    problems += _json_problems(procedures, "PROCEDURES")
+    try:
+        json.dumps(procedures, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        problems.append(f"PROCEDURES is not JSON-serialisable: {exc}")
+    codes, names, field_names = set(), set(), {}
+    for index, procedure in enumerate(procedures):
+        if not isinstance(procedure, dict):
+            problems.append(f"procedure #{index}: not a dict")
+            continue
+        where = str(procedure.get("code", f"#{index}"))
+        if set(procedure) != _PROCEDURE_KEYS:
+            problems.append(
+                f"{where}: missing keys {sorted(_PROCEDURE_KEYS - set(procedure))}, "
+                f"unknown keys {sorted(set(procedure) - _PROCEDURE_KEYS)}"
+            )
+            continue
+        code, name, agency = procedure["code"], procedure["name"], procedure["agency"]
+        if not isinstance(code, str) or not _CODE_RE.match(code):
+            problems.append(f"{where}: code must look like 1.001193")
+        if code in codes:
+            problems.append(f"{where}: duplicate procedure code")
+        codes.add(code)
+        if name in names:
+            problems.append(f"{where}: duplicate procedure name")
+        names.add(name)
+        for key in ("name", "name_en", "description", "description_en", "legal_basis", "result_name", "note"):
+            if not _nonempty_str(procedure[key]):
+                problems.append(f"{where}: {key} is required")
+        if isinstance(procedure["note"], str) and "minh hoạ" not in procedure["note"]:
+            problems.append(f"{where}: note must say which values are illustrative ('minh hoạ')")
+        field = procedure["field"]
+        if not isinstance(field, dict) or set(field) != {"code", "name", "name_en"}:
+            problems.append(f"{where}: field must be {{code, name, name_en}}")
+        else:
+            known = field_names.setdefault(field["code"], (field["name"], field["name_en"]))
+            if known != (field["name"], field["name_en"]):
+                problems.append(f"{where}: field code {field['code']!r} is used with different names")
+        if agency not in AGENCIES:
+            problems.append(f"{where}: unknown agency {agency!r}")
+        if isinstance(name, str) and "khai sinh" in name.lower() and agency != "commune":
+            problems.append(f"{where}: procedures named '... khai sinh ...' must belong to the commune")
+        applicant_types = procedure["applicant_types"]
+        if (
+            not isinstance(applicant_types, list)
+            or not applicant_types
+            or len(set(applicant_types)) != len(applicant_types)
+            or not set(applicant_types) <= APPLICANT_TYPES
+        ):
+            problems.append(f"{where}: applicant_types must be a non-empty subset of {sorted(APPLICANT_TYPES)}")
+        if procedure["online_level"] not in ONLINE_LEVELS:
+            problems.append(f"{where}: unknown online_level {procedure['online_level']!r}")
+
+        version = procedure["version"]
+        if not isinstance(version, dict) or set(version) != _VERSION_KEYS:
+            problems.append(f"{where}: version keys must be exactly {sorted(_VERSION_KEYS)}")
+            continue
+        if not _is_int(version["fee"]) or version["fee"] < 0:
+            problems.append(f"{where}: fee must be a non-negative integer (đồng)")
+        if not isinstance(version["fee_note"], str):
+            problems.append(f"{where}: fee_note must be a string")
+        problems += _time_limit_problems(version["time_limit"], where)
+        if version["supplement_policy"] not in SUPPLEMENT_POLICIES:
+            problems.append(f"{where}: unknown supplement_policy {version['supplement_policy']!r}")
+        limits = [("time limit", version["time_limit"])]
+        cases = version["cases"]
+        if not isinstance(cases, list):
+            problems.append(f"{where}: cases must be a list")
+            cases = []
+        case_codes = set()
+        for case in cases:
+            if not isinstance(case, dict) or set(case) != _CASE_KEYS:
+                problems.append(f"{where}: case keys must be exactly {sorted(_CASE_KEYS)}")
+                continue
+            at = f"{where}.cases.{case['code']}"
+            if not isinstance(case["code"], str) or not _KEY_RE.match(case["code"]) or case["code"] in case_codes:
+                problems.append(f"{at}: case code must be snake_case and unique")
+            case_codes.add(case["code"])
+            if not _nonempty_str(case["name"]) or not _nonempty_str(case["name_en"]):
+                problems.append(f"{at}: name and name_en are required")
+            if not _is_int(case["fee"]) or case["fee"] < 0:
+                problems.append(f"{at}: fee must be a non-negative integer")
+            problems += _time_limit_problems(case["time_limit"], at)
+            limits.append((f"time limit of case {case['code']}", case["time_limit"]))
+
+        fields = version["fields"]
+        problems += _field_problems(fields, f"{where}.fields", set())
+        if isinstance(fields, list):
+            real = [f for f in fields if isinstance(f, dict) and f.get("type") != "heading"]
+            if len(real) < 5:
+                problems.append(f"{where}: needs at least 5 real fields")
+            if len(real) == len(fields):
+                problems.append(f"{where}: needs at least one heading")
+            problems += _template_problems(version["result_template"], fields, where)
+        problems += _document_problems(version["documents"], f"{where}.documents")
+        problems += _step_problems(version["steps"], agency, limits, f"{where}.steps")
+        if not isinstance(version["routing_rules"], list):
+            problems.append(f"{where}: routing_rules must be a list")
+    return problems

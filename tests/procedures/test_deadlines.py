@@ -6,6 +6,7 @@ hand in the comments from the `holidays` 0.109 Vietnam calendar.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -213,6 +214,8 @@ def test_calendar_helpers() -> None:
         (at(2026, 3, 13, 15, 1), CUTOFF, eod(2026, 3, 16)),  # Fri after 15:00: Mon
         (at(2026, 3, 14, 9, 0), CUTOFF, eod(2026, 3, 16)),  # Sat morning: Mon
         (at(2026, 2, 13, 16, 0), CUTOFF, eod(2026, 2, 23)),  # Fri before Tết, late: Mon after Tết
+        (at(2026, 8, 22, 14, 59), CUTOFF, eod(2026, 8, 22)),  # make-up Sat 22/8/2026 in time: that Saturday
+        (at(2026, 8, 22, 15, 1), CUTOFF, eod(2026, 8, 24)),  # ... after the cutoff: Mon 24/8
         (at(2026, 3, 9, 20, 0), None, eod(2026, 3, 9)),  # no cutoff: the whole day
         (at(2026, 3, 14, 9, 0), None, eod(2026, 3, 16)),  # no cutoff, Saturday: still Monday
     ],
@@ -553,3 +556,19 @@ def test_pause_moves_by_exactly_the_paused_working_days(due_day: date, paused: d
     else:
         assert new == end_of_day(CAL.add_working_days(due_day, k), TZ)
         assert CAL.working_days_between(due_day, new.date()) == k
+
+
+@settings(max_examples=200)
+@given(
+    accepted=MOMENTS,
+    allotments=st.lists(st.integers(0, 40).map(lambda q: Decimal(q) / 4), min_size=1, max_size=6),
+    slack=st.integers(-3, 5),
+)
+def test_steps_are_ordered_and_end_at_final_due(accepted: datetime, allotments: list[Decimal], slack: int) -> None:
+    # The final due may be shorter (slack < 0) or longer (pause, extension) than the allotments add up to.
+    final = due(accepted, wd(max(0, math.ceil(sum(allotments)) + slack)))
+    dues = step_due_dates(accepted, allotments, final_due=final, calendar=CAL, tz=TZ)
+    assert len(dues) == len(allotments)
+    assert dues[-1] == final
+    assert dues == sorted(dues)
+    assert all(d <= final for d in dues)
