@@ -45,7 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("số định danh cá nhân"), max_length=12, null=True, blank=True, validators=[national_id_validator]
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    language = models.CharField(_("ngôn ngữ"), max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")]
+    )
     notify_email = models.BooleanField(_("nhận thông báo qua email"), default=True)
     notify_sms = models.BooleanField(_("nhận thông báo qua SMS"), default=False)
     notify_inapp = models.BooleanField(_("nhận thông báo trong ứng dụng"), default=True)
@@ -99,7 +101,9 @@ class StaffMembership(models.Model):
         related_name="memberships",
         verbose_name=_("phòng ban"),
     )
-    role = models.CharField(_("vai trò"), max_length=20, choices=[(r.value, r.label) for r in Role if r != Role.APPLICANT])
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=[(r.value, r.label) for r in Role if r != Role.APPLICANT]
+    )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:

@@ -6,6 +6,7 @@ Deterministic (seeded random) and skipped when the history already exists, so `s
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
@@ -22,7 +23,10 @@ DEFAULT_COUNT = 240
 HISTORY_DAYS = 120
 MARKER_EMAIL = "history.citizen01@example.org"
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Quang", "Ngọc", "Đức", "Thanh", "Hữu", "Mai"]
@@ -43,6 +47,9 @@ def _citizens(rng: random.Random, n: int = 25) -> list[User]:
 
 def _sample_value(field: dict, rng: random.Random):
     kind = field["type"]
+    digits = re.fullmatch(r"\^\[0-9\]\{(\d+)\}\$", field.get("pattern") or "")
+    if digits:
+        return "".join(rng.choice("0123456789") for _ in range(int(digits.group(1))))
     if kind in ("text", "textarea"):
         return "Dữ liệu minh hoạ"[: int(field.get("max") or 100)]
     if kind == "number":
@@ -100,8 +107,9 @@ def _staff(agency_id: int) -> dict[str, list[User]]:
 def _working_moment(day: datetime, rng: random.Random) -> datetime:
     calendar = working_calendar()
     local_day = calendar.working_day_on_or_after(day.date())
-    return datetime(local_day.year, local_day.month, local_day.day, rng.randint(8, 15), rng.randint(0, 59),
-                    tzinfo=portal_tz())
+    return datetime(
+        local_day.year, local_day.month, local_day.day, rng.randint(8, 15), rng.randint(0, 59), tzinfo=portal_tz()
+    )
 
 
 def seed_history(*, count: int | None = None) -> str:
@@ -177,15 +185,26 @@ def _one_dossier(procedure: Procedure, applicant: User, filed: datetime, now: da
     budget = total_hours * (rng.uniform(1.05, 1.6) if late else rng.uniform(0.2, 0.9))
     per_step = budget / max(len(steps), 1)
     if rng.random() < 0.12:
-        if not act(Action.REQUEST_SUPPLEMENT, pick(Role.SPECIALIST if Role.SPECIALIST in staff else Role.RECEPTION),
-                   per_step / 2, items=["Bản chụp rõ nét giấy tờ tùy thân"]):
+        if not act(
+            Action.REQUEST_SUPPLEMENT,
+            pick(Role.SPECIALIST if Role.SPECIALIST in staff else Role.RECEPTION),
+            per_step / 2,
+            items=["Bản chụp rõ nét giấy tờ tùy thân"],
+        ):
             return
         if not act(Action.SUPPLEMENT, applicant, rng.uniform(20, 70)):
             return
+    # Recent filings are often still being worked on; stopping here leaves them open (some of them late).
+    recent = (now - filed).days < 25
+    stop_at = rng.randint(1, len(steps)) if recent and rng.random() < 0.55 else None
     for position in range(1, len(steps)):
+        if stop_at == position:
+            return
         role = steps[position - 1].role
         if not act(Action.FORWARD, pick(role), per_step):
             return
+    if stop_at == len(steps):
+        return
     last_role = steps[-1].role
     outcome = "approved" if rng.random() < 0.93 else "denied"
     if not act(Action.COMPLETE, pick(last_role), per_step, outcome=outcome):

@@ -82,8 +82,12 @@ CITIZENS = [
 def _agencies() -> dict[str, Agency]:
     province, _ = Agency.objects.update_or_create(
         identity_code=PROVINCE["identity_code"],
-        defaults={"name": PROVINCE["name"], "name_en": PROVINCE["name_en"], "level": Agency.Level.PROVINCE,
-                  "province_code": "01"},
+        defaults={
+            "name": PROVINCE["name"],
+            "name_en": PROVINCE["name_en"],
+            "level": Agency.Level.PROVINCE,
+            "province_code": "01",
+        },
     )
     agencies = {"province": province}
     for key, spec in AGENCIES.items():
@@ -112,9 +116,7 @@ def _user(email: str, full_name: str, **extra) -> User:
             setattr(user, name, value)
         user.set_password(PASSWORD)
         user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
 
@@ -140,7 +142,7 @@ def seed_demo(*, history: int | None = None) -> list[str]:
     lines = [
         f"Agencies: {len(agencies)}; procedures: {len(PROCEDURES)}",
         "Accounts: citizen@example.org, citizen2@example.org, reception@example.org, specialist@example.org, "
-        "leader@example.org, other.reception@example.org, admin@example.org (+ more staff, see procedures/demo/seed.py)",
+        "leader@example.org, other.reception@example.org, admin@example.org (more staff: procedures/demo/seed.py)",
     ]
     if history != 0:
         from procedures.demo.history import seed_history
