@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from procedures.errors import DomainError
-from procedures.models import DocumentKind, Dossier, Status
+from procedures.models import DocumentKind, Dossier
 from procedures.services.calendar import portal_tz
 from procedures.workflow import Action
 
@@ -74,6 +74,11 @@ def _moment(value: datetime | None) -> str:
     return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}" if local else ""
 
 
+def _date_line(value: datetime | None) -> str:
+    local = _local(value)
+    return f"ngày {local:%d} tháng {local:%m} năm {local:%Y}" if local else ""
+
+
 def receipt_context(dossier: Dossier) -> dict:
     """What the receipt shows, as plain strings: the template does no date or label logic of its own."""
     version = dossier.procedure_version
@@ -100,7 +105,7 @@ def receipt_context(dossier: Dossier) -> dict:
         if dossier.accepted_at
         else None
     )
-    accepted = dossier.accepted_at is not None and dossier.status not in (Status.DRAFT, Status.SUBMITTED, Status.REFUSED)
+    accepted = dossier.accepted_at is not None
     limit = version.time_limit
     value = limit.value.normalize()
     value_text = f"{value:f}".replace(".", ",")
@@ -129,6 +134,7 @@ def receipt_context(dossier: Dossier) -> dict:
         "tracking_url": url,
         "qr": qr_data_uri(url),
         "printed_at": _moment(timezone.now()),
+        "date_line": _date_line(dossier.accepted_at or dossier.submitted_at),
         "font_family": "'DejaVu Sans', 'Noto Sans', sans-serif",
     }
 

@@ -1,1 +1,18 @@
-urlpatterns: list = []
+"""Citizen-facing HTML pages, mounted at the site root by portal/urls.py."""
+
+from django.urls import path
+
+from portal.views import home
+from procedures.views import catalogue, dossiers, tracking
+
+urlpatterns = [
+    path("", home, name="home"),
+    # Procedure codes contain dots ("1.001193"); `str` accepts them.
+    path("thu-tuc/<str:code>/", catalogue.procedure_detail, name="procedure-detail"),
+    path("ho-so/", dossiers.dossier_list, name="dossier-list"),
+    path("ho-so/<uuid:dossier_id>/", dossiers.dossier_detail, name="dossier-detail"),
+    path("ho-so/<uuid:dossier_id>/thao-tac/", dossiers.dossier_action, name="dossier-action"),
+    path("tra-cuu/", tracking.track_search, name="track"),
+    # The receipt's QR code encodes this path; keep it stable.
+    path("track/<str:code>/", tracking.track_detail, name="track-detail"),
+]

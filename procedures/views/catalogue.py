@@ -1,0 +1,99 @@
+"""The public page of one procedure: the seven components the catalogue must publish, plus fee, basis, result."""
+
+from __future__ import annotations
+
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+
+from procedures.models import Channel, OnlineLevel
+from procedures.selectors import procedure_get
+from procedures.views.common import (
+    APPLICANT_TYPE_LABELS,
+    COPY_TYPE_LABELS,
+    accept_display,
+    decimal_display,
+    localized,
+    money_display,
+    time_limit_display,
+)
+
+
+def filing_url(request: HttpRequest, code: str) -> str:
+    """Where "Nộp trực tuyến" leads: the filing page once it exists, else the API docs (or login first)."""
+    try:
+        target = reverse("dossier-file", kwargs={"code": code})
+    except NoReverseMatch:
+        target = reverse("api-docs")
+    if not request.user.is_authenticated:
+        return f"{reverse('account_login')}?{urlencode({'next': target})}"
+    return target
+
+
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = procedure_get(code=code)
+    if procedure is None:
+        raise Http404
+    version = procedure.current_version
+    departments = {d.code: localized(d) for d in procedure.agency.departments.all()}
+
+    steps = [
+        {
+            "position": step.position,
+            "name": localized(step),
+            "department": departments.get(step.department_code, ""),
+            "days": decimal_display(step.allotted_days),
+        }
+        for step in version.steps.all()
+    ]
+    documents = [
+        {
+            "name": localized(doc),
+            "copy_type": COPY_TYPE_LABELS.get(doc.get("copy_type"), doc.get("copy_type", "")),
+            "required": bool(doc.get("required")),
+            "accept": accept_display(doc.get("accept")),
+            "max_bytes": doc.get("max_bytes"),
+        }
+        for doc in version.documents
+    ]
+    cases = [
+        {
+            "name": localized(case),
+            "time_limit": time_limit_display(
+                (case.get("time_limit") or {}).get("value", version.time_limit_value),
+                (case.get("time_limit") or {}).get("unit", version.time_limit_unit),
+                (case.get("time_limit") or {}).get("same_day_cutoff"),
+            )
+            if case.get("time_limit")
+            else "",
+            "fee": money_display(case["fee"]) if case.get("fee") is not None else "",
+        }
+        for case in version.cases
+    ]
+    # Full-process services take everything online; partial ones still need a visit for some step (result, originals).
+    channels = [Channel.ONLINE.label, Channel.IN_PERSON.label, Channel.POST.label]
+
+    context = {
+        "procedure": procedure,
+        "version": version,
+        "name": localized(procedure),
+        "description": localized(procedure, "description"),
+        "field_name": localized(procedure.field),
+        "agency": procedure.agency,
+        "agency_name": localized(procedure.agency),
+        "is_full_online": procedure.online_level == OnlineLevel.FULL,
+        "online_level": procedure.get_online_level_display(),
+        "channels": channels,
+        "applicant_types": [APPLICANT_TYPE_LABELS.get(t, t) for t in procedure.applicant_types],
+        "steps": steps,
+        "documents": documents,
+        "cases": cases,
+        "time_limit": time_limit_display(version.time_limit_value, version.time_limit_unit, version.same_day_cutoff),
+        "fee": money_display(version.fee),
+        "legal_basis": [part.strip() for part in re.split(r";|\n", procedure.legal_basis) if part.strip()],
+        "filing_url": filing_url(request, procedure.code),
+    }
+    return render(request, "procedures/procedure_detail.html", context)
