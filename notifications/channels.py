@@ -1,18 +1,26 @@
 """Delivery channels. Each takes a stored Notification, hands it to its provider and returns the provider's reference,
 or raises TemporaryFailure (worth retrying later) or PermanentFailure (retrying cannot help).
 
-Which class serves which channel is configuration (`NOTIFICATION_CHANNELS`, a dict of channel -> dotted path), so the
-real SMS providers and webhooks of later versions plug in without touching the delivery task.
+Which class serves which channel is configuration (`NOTIFICATION_CHANNELS`, a dict of channel -> dotted path), so
+another provider plugs in without touching the delivery task. SMS goes through a provider chosen by `SMS_PROVIDER`:
+"console" (the log; the default), "http" (a generic JSON-over-HTTP gateway, see HttpSmsChannel) or a dotted path.
+Settings are read from django.conf.settings first and from the environment second (`conf`), so a worker started
+with SMS_* variables works whether or not settings.py names them.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import smtplib
 import time
+import urllib.error
+import urllib.request
 from email.utils import parseaddr
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CHANNELS = {
     "email": "notifications.channels.EmailChannel",
-    "sms": "notifications.channels.ConsoleSmsChannel",
+    "sms": "notifications.channels.SmsChannel",
     "inapp": "notifications.channels.InAppChannel",
 }
 
@@ -32,11 +40,31 @@ class DeliveryFailure(Exception):
 
 
 class TemporaryFailure(DeliveryFailure):
-    """The provider could not take the message now (down, timeout, 4xx); the same message may succeed later."""
+    """The provider could not take the message now (down, timeout, SMTP 4xx, HTTP 5xx); it may succeed later."""
 
 
 class PermanentFailure(DeliveryFailure):
-    """The message can never be delivered as it is (no address, mailbox does not exist, 5xx on the recipient)."""
+    """The message can never be delivered as it is (no address, SMTP 5xx on the recipient, HTTP 4xx)."""
+
+
+_UNSET = object()
+
+
+def conf(name: str, default: Any = None) -> Any:
+    """A setting from django.conf.settings, else from the environment, else `default`."""
+    value = getattr(settings, name, _UNSET)
+    if value is not _UNSET and value is not None:
+        return value
+    return os.environ.get(name, default)
+
+
+def conf_bool(name: str, default: bool = False) -> bool:
+    value = conf(name, None)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 class BaseChannel:
@@ -119,13 +147,164 @@ class InAppChannel(BaseChannel):
         return f"inapp:{notification.pk}"
 
 
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "*" * max(len(phone) - 5, 0) + phone[-2:]
+
+
 class ConsoleSmsChannel(BaseChannel):
     """Stand-in until an SMS provider is configured: writes the message to the log."""
 
     def send(self, notification) -> str:
         if not notification.address:
             raise PermanentFailure("The recipient has no phone number.")
-        phone = notification.address
-        masked = phone[:3] + "*" * max(len(phone) - 5, 0) + phone[-2:]
-        logger.info("SMS to %s: %s", masked, notification.body_text)
+        logger.info("SMS to %s: %s", mask_phone(notification.address), notification.body_text)
         return f"console:{notification.pk}"
+
+
+SMS_PROVIDERS = {
+    "console": "notifications.channels.ConsoleSmsChannel",
+    "http": "notifications.channels.HttpSmsChannel",
+}
+
+
+class SmsChannel(BaseChannel):
+    """The SMS channel: hands the message to the provider SMS_PROVIDER names (console, http or a dotted path)."""
+
+    def send(self, notification) -> str:
+        name = str(conf("SMS_PROVIDER", "console") or "console").strip()
+        path = SMS_PROVIDERS.get(name.lower(), name)
+        try:
+            provider = _load(path)
+        except ImportError as exc:
+            # Configuration, not the message: keep it for when an operator fixes SMS_PROVIDER.
+            raise TemporaryFailure(f"SMS_PROVIDER {name!r} cannot be loaded: {exc}") from exc
+        return provider().send(notification)
+
+
+DEFAULT_SMS_PAYLOAD = '{"to": "{to}", "text": "{text}", "reference": "{id}"}'
+REFERENCE_FIELDS = ("id", "message_id", "messageId", "reference", "ref", "sid")
+# HTTP statuses that mean "not now" although they are 4xx: request timeout, too early, too many requests.
+RETRYABLE_4XX = frozenset({408, 425, 429})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect is answered as the 3xx it is
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _e164(phone: str) -> str:
+    digits = re.sub(r"[^\d+]", "", phone)
+    if digits.startswith("+"):
+        return digits
+    if digits.startswith("0"):
+        return "+84" + digits[1:]
+    return "+" + digits
+
+
+def fill_payload(template: str, values: dict[str, str]) -> Any:
+    """The JSON payload template with its "{placeholders}" replaced inside its strings. The template is parsed first
+    and the values inserted into the parsed strings, so a message text with quotes or newlines cannot break the
+    JSON or add fields to it."""
+
+    def fill(node: Any) -> Any:
+        if isinstance(node, str):
+            for name, value in values.items():
+                node = node.replace("{" + name + "}", value)
+            return node
+        if isinstance(node, list):
+            return [fill(item) for item in node]
+        if isinstance(node, dict):
+            return {fill(key): fill(value) for key, value in node.items()}
+        return node
+
+    return fill(json.loads(template))
+
+
+def auth_header(value: str) -> tuple[str, str] | None:
+    """SMS_HTTP_AUTH as a header: "Bearer xyz" (or any value) is the Authorization header; "X-Api-Key: xyz" names
+    its own header."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = re.match(r"^([A-Za-z0-9-]+):\s*(.+)$", value)
+    if match:
+        return match.group(1), match.group(2)
+    return "Authorization", value
+
+
+class HttpSmsChannel(BaseChannel):
+    """A generic SMS gateway spoken to as JSON over HTTP(S).
+
+    SMS_HTTP_URL      the gateway's endpoint (POST)
+    SMS_HTTP_AUTH     "Bearer <token>", "Basic <b64>" (sent as Authorization) or "<Header-Name>: <value>"
+    SMS_HTTP_PAYLOAD  a JSON template whose strings may use {to} (as stored, 0912345678), {to_e164} (+84912345678),
+                      {text}, {id} (the notification id, also sent as the Idempotency-Key header) and {sender}
+                      (SMS_HTTP_SENDER, the brand name). Default: {"to": "{to}", "text": "{text}", "reference": "{id}"}
+    SMS_HTTP_TIMEOUT  seconds (default 10)
+    A 2xx answer is delivery; its JSON's "id" (or message_id, reference...) is kept as the provider reference.
+    5xx, timeouts, refused connections, 408 and 429 are temporary failures (retried with backoff); any other 4xx is
+    permanent (the gateway refused this message: a bad number, a blocked text), as are 3xx redirects."""
+
+    def send(self, notification) -> str:
+        if not notification.address:
+            raise PermanentFailure("The recipient has no phone number.")
+        url = conf("SMS_HTTP_URL", "")
+        if not url:
+            raise TemporaryFailure("SMS_HTTP_URL is not configured.")
+        values = {
+            "to": notification.address,
+            "to_e164": _e164(notification.address),
+            "text": notification.body_text,
+            "id": str(notification.pk),
+            "sender": str(conf("SMS_HTTP_SENDER", "") or ""),
+        }
+        try:
+            payload = fill_payload(conf("SMS_HTTP_PAYLOAD", "") or DEFAULT_SMS_PAYLOAD, values)
+        except ValueError as exc:
+            raise TemporaryFailure(f"SMS_HTTP_PAYLOAD is not valid JSON: {exc}") from exc
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            "Idempotency-Key": str(notification.pk),
+            "User-Agent": "MotCua-Notify/1",
+        }
+        auth = auth_header(str(conf("SMS_HTTP_AUTH", "") or ""))
+        if auth:
+            headers[auth[0]] = auth[1]
+        request = urllib.request.Request(
+            url, data=json.dumps(payload, ensure_ascii=False).encode(), headers=headers, method="POST"
+        )
+        timeout = float(conf("SMS_HTTP_TIMEOUT", 10))
+        _test_send_delay()
+        try:
+            with _opener.open(request, timeout=timeout) as response:
+                status, body = response.status, response.read(65536)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read(500).decode(errors="replace") if exc.fp else ""
+            error = f"SMS gateway answered HTTP {exc.code}: {detail}".strip()
+            if 300 <= exc.code < 500 and exc.code not in RETRYABLE_4XX:
+                raise PermanentFailure(error) from exc
+            raise TemporaryFailure(error) from exc
+        except (TimeoutError, urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise TemporaryFailure(f"SMS gateway unreachable: {type(reason).__name__}: {reason}") from exc
+        if not 200 <= status < 300:
+            raise TemporaryFailure(f"SMS gateway answered HTTP {status}.")
+        return _reference(body) or f"http:{notification.pk}"
+
+
+def _reference(body: bytes) -> str:
+    try:
+        data = json.loads(body or b"null")
+    except ValueError:
+        return ""
+    if isinstance(data, dict):
+        field = conf("SMS_HTTP_REF_FIELD", "")
+        for name in ([field] if field else []) + list(REFERENCE_FIELDS):
+            value = data.get(name)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                return str(value)[:255]
+    return ""

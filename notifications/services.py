@@ -8,6 +8,7 @@ best effort: when the broker is down the rows stay "created" and `notifications.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
@@ -22,9 +23,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from citizens.models import StaffMembership
+from citizens.roles import Role
 from notifications import messages
-from notifications.models import Channel, Kind, Notification, Status
-from procedures.errors import NotFound
+from notifications.channels import conf
+from notifications.models import Channel, Kind, MessageTemplate, Notification, NotificationPreference, Status
+from procedures.errors import ActionForbidden, ActionNotAvailable, NotFound
+from procedures.models import Dossier
 from procedures.services.calendar import portal_tz
 from procedures.workflow import Action
 
@@ -33,8 +38,8 @@ logger = logging.getLogger(__name__)
 LANGUAGES = ("vi", "en")
 
 # Which applicant message each workflow action causes: (kind, message template in notifications.messages).
-# Actions missing here (forward, supplement, pay, assign, comment, an applicant's own withdrawal) notify nobody yet;
-# staff messages (new dossier in the queue, assigned to you) will be added beside these.
+# Actions missing here (forward, supplement, pay, assign, comment, an applicant's own withdrawal) tell the applicant
+# nothing; staff messages are decided by `_staff_messages` below.
 EVENT_MESSAGES: dict[str, tuple[Kind, str]] = {
     Action.SUBMIT: (Kind.SUBMITTED, "submitted"),
     Action.ACCEPT: (Kind.ACCEPTED, "accepted"),
@@ -67,11 +72,22 @@ def recipient_channels(user) -> list[tuple[Channel, str]]:
 
 
 def notifications_queue_for_event(*, event) -> list[Notification]:
-    """Store the applicant's messages for a dossier event, one per enabled channel, and deliver them after commit.
+    """Store the messages a dossier event causes and deliver them after commit: the applicant's (one per enabled
+    channel), the staff's (new dossier in the desk's queue, assigned to you, supplemented, waiting to be assigned)
+    and the agency's webhooks.
 
     Call it inside the transaction that wrote the event. Idempotent: a second call for the same event returns the
     rows of the first (one per event, recipient and channel) and queues nothing new. Never raises because the broker
     is unreachable."""
+    from notifications.webhooks import webhooks_queue_for_event
+
+    renderer = Renderer()
+    rows = _applicant_messages(event, renderer) + _staff_messages(event, renderer)
+    webhooks_queue_for_event(event=event)
+    return rows
+
+
+def _applicant_messages(event, renderer: Renderer) -> list[Notification]:
     spec = EVENT_MESSAGES.get(event.action)
     if spec is None or event.internal:
         return []
@@ -83,11 +99,143 @@ def notifications_queue_for_event(*, event) -> list[Notification]:
     channels = recipient_channels(recipient)
     if not channels:
         return []
-    language = recipient.language if recipient.language in LANGUAGES else "vi"
-    rendered = messages.render(template, language, _event_context(event, dossier, recipient, language))
-    return [
-        notification_enqueue(
-            key=event_key(event_id=event.pk, recipient_id=recipient.pk, channel=channel),
+    language = language_of(recipient)
+    rendered = renderer.render(template, language, _event_context(event, dossier, recipient, language))
+    return _store_all(
+        key_prefix=f"{event.pk}:{recipient.pk}",
+        recipient=recipient,
+        channels=channels,
+        kind=kind,
+        language=language,
+        rendered=rendered,
+        dossier=dossier,
+        event=event,
+    )
+
+
+def _staff_messages(event, renderer: Renderer) -> list[Notification]:
+    """Who among the agency's staff hears of an event: reception of a new dossier, an officer of a dossier assigned
+    to them (by hand or by routing, never of their own doing), the officer in charge of a supplement, reception and
+    leaders of a dossier that could not be routed."""
+    dossier = event.dossier
+    payload = event.payload or {}
+    targets: list[tuple[object, Kind, str, dict]] = []
+    if event.action == Action.SUBMIT:
+        for user in staff_of(dossier.agency_id, roles=[Role.RECEPTION], exclude=[event.actor_id]):
+            targets.append((user, Kind.NEW_IN_QUEUE, "new_in_queue", {}))
+    elif event.action == Action.ASSIGN and payload.get("unrouted"):
+        for user in staff_of(dossier.agency_id, roles=[Role.LEADER, Role.RECEPTION], exclude=[event.actor_id]):
+            targets.append((user, Kind.UNROUTED, "unrouted", {"reason": payload.get("reason", "")}))
+    elif event.action == Action.ASSIGN and payload.get("assignee"):
+        assignee = _user(payload["assignee"])
+        if assignee is not None and assignee.pk != event.actor_id and assignee.is_active:
+            targets.append((assignee, Kind.ASSIGNED, "assigned", {"comment": event.comment}))
+    elif event.action == Action.SUPPLEMENT:
+        officers = [dossier.assignee] if dossier.assignee_id else staff_of(dossier.agency_id, roles=[Role.RECEPTION])
+        for user in officers:
+            if user.is_active:
+                targets.append((user, Kind.SUPPLEMENTED, "supplemented", {}))
+    rows: list[Notification] = []
+    for user, kind, template, extra in targets:
+        language = language_of(user)
+        context = {**dossier_context(dossier, user, language), **extra}
+        rows += _store_all(
+            key_prefix=f"{event.pk}:{user.pk}",
+            recipient=user,
+            channels=channels_for(user, kind),
+            kind=kind,
+            language=language,
+            rendered=renderer.render(template, language, context),
+            dossier=dossier,
+            event=event,
+        )
+    return rows
+
+
+def _user(user_id):
+    from citizens.models import User
+
+    try:
+        return User.objects.filter(pk=int(user_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def staff_of(agency_id: int, *, roles, exclude=(), department_id=None) -> list:
+    """Active users holding one of `roles` in the agency (optionally in one department), each once, by id."""
+    memberships = StaffMembership.objects.filter(
+        agency_id=agency_id, role__in=list(roles), is_active=True, user__is_active=True
+    )
+    if department_id is not None:
+        memberships = memberships.filter(department_id=department_id)
+    users = {m.user_id: m.user for m in memberships.select_related("user").order_by("user_id")}
+    return [user for user_id, user in users.items() if user_id not in set(exclude)]
+
+
+def language_of(user) -> str:
+    return user.language if user.language in LANGUAGES else "vi"
+
+
+# Routine staff messages: a "digest" officer reads them in the inbox and the daily digest instead of by e-mail/SMS.
+DIGESTIBLE_KINDS = frozenset({Kind.NEW_IN_QUEUE, Kind.ASSIGNED, Kind.NEAR_DUE, Kind.SUPPLEMENTED})
+
+
+def staff_mode(user) -> str:
+    preference = NotificationPreference.objects.filter(user_id=user.pk).values_list("staff_mode", flat=True).first()
+    return preference or NotificationPreference.StaffMode.INSTANT
+
+
+def channels_for(user, kind: str, *, mode: str | None = None) -> list[tuple[Channel, str]]:
+    """The channels a message of `kind` goes to for `user`: their choice of channels, narrowed to the inbox for
+    routine staff messages when they asked for a digest."""
+    channels = recipient_channels(user)
+    if kind in DIGESTIBLE_KINDS:
+        mode = mode or staff_mode(user)
+        if mode == NotificationPreference.StaffMode.DIGEST:
+            channels = [(channel, address) for channel, address in channels if channel == Channel.INAPP]
+    return channels
+
+
+def notify(
+    *,
+    recipient,
+    kind: str,
+    template: str,
+    context: dict,
+    key_prefix: str,
+    dossier=None,
+    event=None,
+    channels=None,
+    renderer: Renderer | None = None,
+) -> list[Notification]:
+    """Store one message for `recipient` on each of their channels under f"{key_prefix}:{channel}" (so at most once,
+    whatever the number of calls) and publish the new ones after commit. The building block of reminders and
+    digests (procedures.tasks)."""
+    if not recipient.is_active:
+        return []
+    channels = channels if channels is not None else channels_for(recipient, kind)
+    if not channels:
+        return []
+    language = language_of(recipient)
+    context = {"name": recipient.full_name or recipient.email, "site_url": settings.SITE_URL, **context}
+    rendered = (renderer or Renderer()).render(template, language, context)
+    return _store_all(
+        key_prefix=key_prefix,
+        recipient=recipient,
+        channels=channels,
+        kind=kind,
+        language=language,
+        rendered=rendered,
+        dossier=dossier,
+        event=event,
+    )
+
+
+def _store_all(*, key_prefix, recipient, channels, kind, language, rendered, dossier, event) -> list[Notification]:
+    notifications, fresh = [], []
+    for channel, address in channels:
+        notification, created = _store(
+            key=f"{key_prefix}:{channel}",
             recipient=recipient,
             channel=channel,
             kind=kind,
@@ -98,8 +246,46 @@ def notifications_queue_for_event(*, event) -> list[Notification]:
             dossier=dossier,
             event=event,
         )
-        for channel, address in channels
-    ]
+        notification.was_created = created  # for callers that count what a run added
+        notifications.append(notification)
+        if created:
+            fresh.append(notification.pk)
+    if fresh:
+        # One callback per recipient's messages: during a broker outage the request pays for one failed connection,
+        # not one per channel.
+        transaction.on_commit(partial(publish_deliveries, fresh))
+    return notifications
+
+
+class Renderer:
+    """Renders messages with the admins' wording where they gave one (MessageTemplate), reading each
+    (template, language) override once per batch."""
+
+    def __init__(self) -> None:
+        self._overrides: dict[tuple[str, str], messages.Override | None] = {}
+
+    def override(self, template: str, language: str) -> messages.Override | None:
+        key = (template, language)
+        if key not in self._overrides:
+            row = (
+                MessageTemplate.objects.filter(name=template, language=language, is_active=True)
+                .values_list("subject", "body", "sms")
+                .first()
+            )
+            self._overrides[key] = (
+                messages.Override(
+                    subject=row[0],
+                    paragraphs=tuple(p.strip() for p in row[1].replace("\r\n", "\n").split("\n\n") if p.strip()),
+                    sms=row[2],
+                )
+                if row
+                else None
+            )
+        return self._overrides[key]
+
+    def render(self, template: str, language: str, context) -> messages.Rendered:
+        lang = language if language in LANGUAGES else "vi"
+        return messages.render(template, lang, context, self.override(template, lang))
 
 
 def _bodies(channel: str, rendered: messages.Rendered, language: str) -> dict[str, str]:
@@ -130,38 +316,83 @@ def notification_enqueue(
 ) -> Notification:
     """Store one message under `key` (once: a second call returns the stored row) and publish its delivery after
     the current transaction commits. The building block for every kind of message, event-driven or not."""
-    notification, created = Notification.objects.get_or_create(
+    notification, created = _store(
         key=key,
-        defaults={
-            "recipient": recipient,
-            "channel": channel,
-            "kind": kind,
-            "language": language,
-            "address": address,
-            "subject": subject[:255],
-            "body_text": body_text,
-            "body_html": body_html,
-            "dossier": dossier,
-            "event": event,
-        },
+        recipient=recipient,
+        channel=channel,
+        kind=kind,
+        language=language,
+        address=address,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        dossier=dossier,
+        event=event,
     )
     if created:
-        transaction.on_commit(partial(publish_delivery, notification.pk))
+        transaction.on_commit(partial(publish_deliveries, [notification.pk]))
     return notification
 
 
-def publish_delivery(notification_id: UUID | str) -> bool:
-    """Hand a delivery to the broker. Best effort by design: a request must never fail because Redis is down; the
-    row is already committed, so the sweeper finds it and publishes it again. Returns whether publishing worked."""
+def _store(*, key: str, subject: str, **fields) -> tuple[Notification, bool]:
+    return Notification.objects.get_or_create(key=key, defaults={"subject": subject[:255], **fields})
+
+
+# When publishing last failed (time.monotonic()), per process. Advisory only: while the broker is down, later publishes
+# in this process give up at once instead of each waiting for the connection timeout (a request that queues messages
+# for several recipients, a reminder run that queues hundreds). Correctness never depends on it: the rows are
+# committed and the sweeper, which always tries (force=True), publishes them.
+_publish_failed_at: float | None = None
+
+
+def _publish_paused() -> bool:
+    if _publish_failed_at is None:
+        return False
+    pause = float(conf("NOTIFICATION_PUBLISH_PAUSE_SECONDS", 15))
+    return time.monotonic() - _publish_failed_at < pause
+
+
+def publish_reset() -> None:
+    """Forget an earlier publishing failure (tests; a process that knows the broker is back)."""
+    global _publish_failed_at
+    _publish_failed_at = None
+
+
+def publish_task(task, task_id: UUID | str, *, force: bool = False) -> bool:
+    """Hand a delivery task to the broker. Best effort by design: a request must never fail because Redis is down;
+    the row is already committed, so the sweeper finds it and publishes it again. Returns whether publishing worked.
+    """
+    global _publish_failed_at
+    if not force and not task.app.conf.task_always_eager and _publish_paused():
+        logger.debug("Broker recently unreachable; leaving %s %s to the sweeper.", task.name, task_id)
+        return False
+    try:
+        task.delay(str(task_id))
+    except Exception:  # any broker or connection error; the outbox row is the durable record
+        _publish_failed_at = time.monotonic()
+        logger.warning(
+            "Could not publish delivery of %s %s; the sweeper will retry.", task.name, task_id, exc_info=True
+        )
+        return False
+    _publish_failed_at = None
+    return True
+
+
+def publish_delivery(notification_id: UUID | str, *, force: bool = False) -> bool:
     from notifications.tasks import deliver  # the tasks module imports this one
 
-    try:
-        deliver.delay(str(notification_id))
-    except Exception:  # any broker or connection error; the outbox row is the durable record
-        logger.warning("Could not publish delivery of notification %s; the sweeper will retry.", notification_id,
-                       exc_info=True)
-        return False
-    return True
+    return publish_task(deliver, notification_id, force=force)
+
+
+def publish_deliveries(notification_ids: Iterable[UUID | str], *, force: bool = False) -> int:
+    """Publish several deliveries, stopping at the first failure (the broker is down: each further try would only
+    wait for its connection timeout again). Returns how many were published."""
+    published = 0
+    for notification_id in notification_ids:
+        if not publish_delivery(notification_id, force=force):
+            break
+        published += 1
+    return published
 
 
 def notifications_resend(*, notification_ids: Iterable[UUID | str]) -> int:
@@ -177,8 +408,7 @@ def notifications_resend(*, notification_ids: Iterable[UUID | str]) -> int:
         Notification.objects.filter(pk__in=ids).update(
             status=Status.CREATED, attempts=0, next_attempt_at=timezone.now(), claimed_at=None, last_error=""
         )
-        for notification_id in ids:
-            transaction.on_commit(partial(publish_delivery, notification_id))
+        transaction.on_commit(partial(publish_deliveries, ids))
     return len(ids)
 
 
@@ -209,7 +439,98 @@ def notification_mark_read(*, notification_id: UUID | str, user) -> Notification
     return notification
 
 
+# --- a dossier's notifications, for its agency's staff -------------------------------------------------------------
+
+VIEWER_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN)
+
+
+def _staff_dossier(*, dossier_id, user) -> Dossier:
+    """The dossier if `user` is staff of its agency. NotFound if they cannot see it at all (never reveal that
+    another person's dossier exists), ActionForbidden if they can but are not its agency's staff (its applicant)."""
+    try:
+        dossier = Dossier.objects.visible_to(user).get(pk=dossier_id)
+    except (Dossier.DoesNotExist, DjangoValidationError, ValueError, TypeError):
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    if (
+        not user.is_superuser
+        and not StaffMembership.objects.filter(
+            user=user, agency_id=dossier.agency_id, is_active=True, role__in=VIEWER_ROLES
+        ).exists()
+    ):
+        raise ActionForbidden(_("Chỉ cán bộ của cơ quan xử lý hồ sơ được xem thông báo của hồ sơ."))
+    return dossier
+
+
+def notifications_for_dossier(*, dossier_id, user) -> QuerySet[Notification]:
+    """Every message about a dossier (all recipients and channels) with its attempts, newest first, for the staff
+    of the dossier's agency: "was the citizen told, and when?"."""
+    dossier = _staff_dossier(dossier_id=dossier_id, user=user)
+    return (
+        Notification.objects.filter(dossier=dossier)
+        .select_related("recipient")
+        .prefetch_related("delivery_attempts")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_resend(*, notification_id, user) -> Notification:
+    """Send one message again, asked by the staff of its dossier's agency (or a system admin). ActionNotAvailable
+    while it is being sent; NotFound when the caller may not see it."""
+    try:
+        notification = Notification.objects.get(pk=notification_id)
+    except (Notification.DoesNotExist, DjangoValidationError, ValueError, TypeError):
+        raise NotFound(_("Không tìm thấy thông báo."))
+    if notification.dossier_id is None:
+        if not user.is_superuser:
+            raise NotFound(_("Không tìm thấy thông báo."))
+    else:
+        try:
+            _staff_dossier(dossier_id=notification.dossier_id, user=user)
+        except ActionForbidden:
+            raise NotFound(_("Không tìm thấy thông báo."))
+    if not notifications_resend(notification_ids=[notification.pk]):
+        raise ActionNotAvailable(_("Thông báo đang được gửi; hãy thử lại sau."))
+    notification.refresh_from_db()
+    return notification
+
+
 # --- message context ----------------------------------------------------------------------------------------------
+
+
+def dossier_url(dossier) -> str:
+    return f"{settings.SITE_URL}/ho-so/{dossier.pk}/"
+
+
+def dossier_context(dossier, recipient, language: str) -> dict[str, object]:
+    """What staff messages and reminders say about a dossier, in `language`."""
+    english = language == "en"
+    procedure, agency = dossier.procedure, dossier.agency
+    step = _current_step(dossier)
+    assignee = dossier.assignee if dossier.assignee_id else None
+    return {
+        "name": recipient.full_name or recipient.email,
+        "code": dossier.code or "",
+        "procedure": (procedure.name_en if english and procedure.name_en else procedure.name),
+        "agency": (agency.name_en if english and agency.name_en else agency.name),
+        "step": ((step.name_en if english and step.name_en else step.name) if step else ""),
+        "step_due_date": _local(dossier.step_due_at),
+        "due_date": _local(dossier.due_at),
+        "submitted_at": _local(dossier.submitted_at, "%H:%M %d/%m/%Y"),
+        "created_date": _local(dossier.created_at),
+        "assignee_name": (str(assignee) if assignee else ("(chưa phân công)" if not english else "(unassigned)")),
+        "applicant_name": dossier.applicant.full_name or dossier.applicant.email,
+        "dossier_url": dossier_url(dossier),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def _current_step(dossier):
+    if not dossier.current_step:
+        return None
+    steps = getattr(dossier, "_routing_steps", None)
+    if steps is None:
+        steps = list(dossier.procedure_version.steps.order_by("position"))
+    return next((step for step in steps if step.position == dossier.current_step), None)
 
 
 def _event_context(event, dossier, recipient, language: str) -> dict[str, object]:
@@ -238,6 +559,7 @@ def _event_context(event, dossier, recipient, language: str) -> dict[str, object
         "outcome": outcome.get(language, ""),
         "delivery_channel": channel.get(language, ""),
         "site_url": settings.SITE_URL,
+        "dossier_url": dossier_url(dossier),
     }
 
 
@@ -257,3 +579,46 @@ def _money(amount: object, language: str) -> str:
     if language == "vi":
         grouped = grouped.replace(",", ".")
     return messages.CURRENCY[language].format(amount=grouped)
+
+
+# --- preferences --------------------------------------------------------------------------------------------------
+
+
+def is_staff_member(user) -> bool:
+    return StaffMembership.objects.filter(
+        user=user, is_active=True, role__in=[Role.RECEPTION, Role.SPECIALIST, Role.LEADER]
+    ).exists()
+
+
+def notification_preferences_get(*, user) -> NotificationPreference:
+    """The user's preference row, or an unsaved one with the defaults."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *,
+    user,
+    notify_email: bool,
+    notify_sms: bool,
+    notify_inapp: bool,
+    staff_mode: str | None = None,
+    daily_digest: bool | None = None,
+) -> NotificationPreference:
+    """Save the channels a user wants (on the user) and, for staff, instant or digest (on their preference row)."""
+    user.notify_email, user.notify_sms, user.notify_inapp = bool(notify_email), bool(notify_sms), bool(notify_inapp)
+    user.save(update_fields=["notify_email", "notify_sms", "notify_inapp"])
+    preference = notification_preferences_get(user=user)
+    if staff_mode is not None:
+        if staff_mode not in NotificationPreference.StaffMode.values:
+            raise DjangoValidationError({"staff_mode": _("Lựa chọn không hợp lệ.")})
+        preference.staff_mode = staff_mode
+    if daily_digest is not None:
+        preference.daily_digest = bool(daily_digest)
+    if staff_mode is not None or daily_digest is not None or preference.pk:
+        preference.save()
+    return preference
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return notifications_inbox(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -1,19 +1,30 @@
-"""Maps domain errors to DRF's error shapes; anything unexpected still becomes a clean JSON response."""
+"""Maps domain errors to DRF's error shapes; anything unexpected still becomes a clean JSON response.
+
+400 bad input, 401 not logged in, 403 not allowed, 404 not found or not yours, 409 conflict, 413 too large, 429
+throttled (API.md). A 500 is always a bug: it is logged with its traceback and answered as JSON, never HTML.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from procedures.errors import DomainError
+
+logger = logging.getLogger("portal.api")
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
+        set_rollback()
         body: dict = {"detail": exc.message, "code": exc.code}
         if exc.errors:
             body["errors"] = exc.errors
@@ -22,14 +33,29 @@ def exception_handler(exc, context):
                 body.setdefault(key, messages)
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
+        set_rollback()
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, Http404):
+    if isinstance(exc, RecursionError):
+        # Python's JSON parser reports absurdly nested input as RecursionError, which DRF's parser does not turn
+        # into a ParseError; it is bad input all the same.
+        exc = exceptions.ParseError("JSON parse error - nested too deeply.")
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.APIException("Request body too large.")
+        exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and isinstance(exc, exceptions.APIException):
+    if response is None:
+        view = context.get("view")
+        logger.exception("Unhandled error in %s", type(view).__name__ if view else "API view", exc_info=exc)
+        set_rollback()
+        return Response(
+            {"detail": "Internal server error.", "code": "server_error"}, status=status.HTTP_500_INTERNAL_SERVER_ERROR
+        )
+    if isinstance(response.data, dict) and isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         if isinstance(codes, str):
             response.data.setdefault("code", codes)

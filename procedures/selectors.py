@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -43,7 +45,12 @@ def procedure_list(
     if online_level:
         queryset = queryset.filter(online_level=online_level)
     if applicant_type:
-        queryset = queryset.filter(applicant_types__contains=[applicant_type]) if _json_contains() else queryset
+        if _json_contains():
+            queryset = queryset.filter(applicant_types__contains=[applicant_type])
+        else:
+            # SQLite has no JSON containment; the stored list is JSON text, so match the quoted element instead of
+            # silently ignoring the filter.
+            queryset = queryset.filter(applicant_types__icontains=json.dumps(applicant_type))
     return queryset.order_by("name", "code")
 
 
@@ -74,19 +81,14 @@ def staff_roles(user: User, agency_id: int) -> set[str]:
 
 
 def actor_roles(dossier: Dossier, user: User) -> set[str]:
-    """The roles `user` holds on this dossier: applicant of it, and/or staff roles in its agency."""
-    roles = staff_roles(user, dossier.agency_id) if (user.is_staff or user.is_superuser or _has_memberships(user)) else set()
+    """The roles `user` holds on this dossier: applicant of it, and/or active staff roles in its agency.
+
+    Always read from the database (one query): a role cached on the user object would outlive a membership change
+    made while the object is alive (a long task, a test, a request that grants a role)."""
+    roles = staff_roles(user, dossier.agency_id) if user.is_active else set()
     if dossier.applicant_id == user.pk:
         roles.add(Role.APPLICANT)
     return roles
-
-
-def _has_memberships(user: User) -> bool:
-    cached = getattr(user, "_membership_agencies", None)
-    if cached is None:
-        cached = list(user.memberships.filter(is_active=True).values_list("agency_id", "role"))
-        user._membership_agencies = cached
-    return bool(cached)
 
 
 def dossier_steps(version_id: int) -> list[ProcedureStep]:
@@ -102,11 +104,21 @@ def dossier_facts(dossier: Dossier, steps: list[ProcedureStep]) -> DossierFacts:
         step_role=step.role if step else None,
         supplement_from=Status(dossier.resume_status) if dossier.resume_status else None,
         withdraw_from=Status(dossier.withdrawal_from) if dossier.withdrawal_from else None,
+        # Only a completed dossier asks (deliver); uses prefetched documents when the page has them.
+        has_electronic_result=dossier.status == Status.COMPLETED and _has_result_document(dossier),
     )
 
 
-def dossier_available_actions(dossier: Dossier, user: User, *, steps: list[ProcedureStep] | None = None,
-                              roles: set[str] | None = None) -> list[Action]:
+def _has_result_document(dossier: Dossier) -> bool:
+    prefetched = getattr(dossier, "_prefetched_objects_cache", {}).get("documents")
+    if prefetched is not None:
+        return any(doc.kind == DocumentKind.RESULT for doc in prefetched)
+    return Document.objects.filter(dossier_id=dossier.pk, kind=DocumentKind.RESULT).exists()
+
+
+def dossier_available_actions(
+    dossier: Dossier, user: User, *, steps: list[ProcedureStep] | None = None, roles: set[str] | None = None
+) -> list[Action]:
     steps = steps if steps is not None else _prefetched_steps(dossier)
     roles = roles if roles is not None else actor_roles(dossier, user)
     return available_actions(dossier_facts(dossier, steps), roles)
@@ -140,9 +152,11 @@ def dossier_list_for(
     ordering: str = "",
 ) -> QuerySet[Dossier]:
     """An applicant's own dossiers newest first; staff see their agencies' filed dossiers by due date."""
-    queryset = Dossier.objects.visible_to(user).select_related(
-        "procedure", "procedure_version", "agency", "assignee", "applicant"
-    ).prefetch_related(Prefetch("procedure_version__steps", queryset=ProcedureStep.objects.order_by("position")))
+    queryset = (
+        Dossier.objects.visible_to(user)
+        .select_related("procedure", "procedure_version", "agency", "assignee", "applicant")
+        .prefetch_related(Prefetch("procedure_version__steps", queryset=ProcedureStep.objects.order_by("position")))
+    )
     is_staff_view = user.is_superuser or user.memberships.filter(is_active=True).exists()
     if status:
         queryset = queryset.filter(status__in=[s for s in status.split(",") if s])

@@ -68,6 +68,9 @@ class Transition(NamedTuple):
     roles: frozenset[str]  # Role values, or STEP_ROLE; Role.APPLICANT means the dossier's own applicant
     requires: tuple[str, ...] = ()  # payload fields the action needs
     guard: str | None = None  # name of a condition on the dossier, see GUARDS
+    # (role, guard name): a condition that applies only when acting in that role, e.g. the applicant may take
+    # delivery only of an electronic result, while reception hands over paper too.
+    role_guards: tuple[tuple[str, str], ...] = ()
 
 
 ACCEPTED_OPEN = frozenset({Status.PROCESSING, Status.AWAITING_PAYMENT})
@@ -96,11 +99,9 @@ TRANSITIONS: Mapping[Action, Transition] = {
         requires=("reason",),
         guard="has_previous_step",
     ),
+    # DOMAIN.md: the specialist asks for the fee or tax; the applicant (or a payment gateway) pays.
     Action.REQUEST_PAYMENT: Transition(
-        frozenset({Status.PROCESSING}),
-        Status.AWAITING_PAYMENT,
-        frozenset({Role.SPECIALIST, Role.RECEPTION}),
-        requires=("amount",),
+        frozenset({Status.PROCESSING}), Status.AWAITING_PAYMENT, frozenset({Role.SPECIALIST}), requires=("amount",)
     ),
     Action.PAY: Transition(frozenset({Status.AWAITING_PAYMENT}), Status.PROCESSING, frozenset({Role.APPLICANT})),
     Action.COMPLETE: Transition(
@@ -110,17 +111,19 @@ TRANSITIONS: Mapping[Action, Transition] = {
         requires=("outcome",),
         guard="is_last_step",
     ),
+    # DOMAIN.md: reception hands the result over, or the applicant takes it by downloading an e-result.
     Action.DELIVER: Transition(
-        frozenset({Status.COMPLETED}), Status.DELIVERED, frozenset({Role.RECEPTION, Role.APPLICANT})
+        frozenset({Status.COMPLETED}),
+        Status.DELIVERED,
+        frozenset({Role.RECEPTION, Role.APPLICANT}),
+        role_guards=((Role.APPLICANT, "has_electronic_result"),),
     ),
     Action.EXTEND: Transition(
         frozenset({Status.PROCESSING}), Status.PROCESSING, frozenset({Role.LEADER}), requires=("due_at", "reason")
     ),
+    # DOMAIN.md: processing -> stopped only (a dossier awaiting payment goes back to processing first).
     Action.STOP: Transition(
-        frozenset({Status.PROCESSING, Status.AWAITING_PAYMENT}),
-        Status.STOPPED,
-        frozenset({Role.LEADER}),
-        requires=("reason",),
+        frozenset({Status.PROCESSING}), Status.STOPPED, frozenset({Role.LEADER}), requires=("reason",)
     ),
     Action.WITHDRAW: Transition(
         frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.PROCESSING, Status.AWAITING_PAYMENT}),
@@ -150,7 +153,7 @@ INTERNAL_ACTIONS = frozenset({Action.ASSIGN, Action.COMMENT})
 
 
 class DossierFacts(NamedTuple):
-    """What the table needs to know about a dossier; built from a Dossier by `facts_of`."""
+    """What the table needs to know about a dossier; built from a Dossier by `selectors.dossier_facts`."""
 
     status: Status
     current_step: int | None  # 1-based
@@ -158,6 +161,7 @@ class DossierFacts(NamedTuple):
     step_role: str | None
     supplement_from: Status | None
     withdraw_from: Status | None
+    has_electronic_result: bool = False  # a result document is attached (only looked up once completed)
 
 
 def _has_next_step(f: DossierFacts) -> bool:
@@ -172,7 +176,16 @@ def _is_last_step(f: DossierFacts) -> bool:
     return f.current_step is not None and f.current_step == f.step_count
 
 
-GUARDS = {"has_next_step": _has_next_step, "has_previous_step": _has_previous_step, "is_last_step": _is_last_step}
+def _has_electronic_result(f: DossierFacts) -> bool:
+    return f.has_electronic_result
+
+
+GUARDS = {
+    "has_next_step": _has_next_step,
+    "has_previous_step": _has_previous_step,
+    "is_last_step": _is_last_step,
+    "has_electronic_result": _has_electronic_result,
+}
 
 
 def is_available(action: Action, facts: DossierFacts) -> bool:
@@ -183,13 +196,21 @@ def is_available(action: Action, facts: DossierFacts) -> bool:
     return transition.guard is None or GUARDS[transition.guard](facts)
 
 
-def role_allows(action: Action, facts: DossierFacts, roles: Iterable[str]) -> bool:
-    """Someone holding `roles` (Role values, APPLICANT only for the dossier's own applicant) may do the action."""
-    allowed = TRANSITIONS[action].roles
-    held = set(roles)
-    if STEP_ROLE in allowed and facts.step_role in held:
-        return True
-    return bool(held & allowed)
+def role_allows(action: Action, facts: DossierFacts, roles: Iterable[str], *, role_guards: bool = True) -> bool:
+    """Someone holding `roles` (Role values, APPLICANT only for the dossier's own applicant) may do the action.
+
+    With `role_guards=False` the per-role conditions are ignored: "this role may do it, just not yet"."""
+    transition = TRANSITIONS[action]
+    conditions = dict(transition.role_guards) if role_guards else {}
+
+    def holds(role: str) -> bool:
+        guard = conditions.get(role)
+        return guard is None or GUARDS[guard](facts)
+
+    acting_as = {role for role in roles if role in transition.roles}
+    if STEP_ROLE in transition.roles and facts.step_role in set(roles):
+        acting_as.add(STEP_ROLE)
+    return any(holds(role) for role in acting_as)
 
 
 def available_actions(facts: DossierFacts, roles: Iterable[str]) -> list[Action]:

@@ -24,7 +24,13 @@ from rest_framework.views import APIView
 from procedures.errors import ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Status
 from procedures.receipts import receipt_pdf
-from procedures.services.documents import INLINE_TYPES, document_delete, document_open_for, document_upload
+from procedures.services.documents import (
+    INLINE_TYPES,
+    document_delete,
+    document_open_for,
+    document_upload,
+    megabytes_text,
+)
 from procedures.services.dossiers import dossier_get_for
 
 # --- serializers (shapes and schema only: the services validate) ---------------------------------------------
@@ -48,7 +54,17 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "requirement", "name", "size", "content_type", "kind", "sha256", "created_at", "dossier_version"]
+        fields = [
+            "id",
+            "requirement",
+            "name",
+            "size",
+            "content_type",
+            "kind",
+            "sha256",
+            "created_at",
+            "dossier_version",
+        ]
         read_only_fields = fields
 
 
@@ -68,6 +84,10 @@ def _errors(*codes: int) -> dict:
         503: "PDF rendering is not available on this server.",
     }
     return {code: OpenApiResponse(DocumentErrorSerializer, description=descriptions[code]) for code in codes}
+
+
+DOSSIER_ID = OpenApiParameter("dossier_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The dossier's id.")
+DOCUMENT_ID = OpenApiParameter("doc_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The document's id.")
 
 
 class IgnoreClientContentNegotiation(BaseContentNegotiation):
@@ -118,7 +138,7 @@ class _UploadLimitMixin:
                 length = 0
             limit = int(settings.MAX_UPLOAD_BYTES)
             if length > limit:
-                megabytes = f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+                megabytes = megabytes_text(limit)
                 raise FileTooLarge(
                     _("Yêu cầu vượt quá dung lượng cho phép: tối đa %(mb)s MB.") % {"mb": megabytes},
                     errors={"file": [_("Dung lượng tối đa %(mb)s MB.") % {"mb": megabytes}]},
@@ -144,6 +164,7 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
             "Content-Length exceeds the portal's upload limit get 413 before the body is read."
         ),
         tags=["documents"],
+        parameters=[DOSSIER_ID],
         request={"multipart/form-data": DocumentUploadRequestSerializer},
         responses={201: DocumentSerializer, **_errors(400, 401, 403, 404, 409, 413)},
     )
@@ -157,7 +178,10 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
         if not requirement and kind != DocumentKind.RESULT:
             missing["requirement"] = [_("Thiếu mã thành phần hồ sơ (trường 'requirement').")]
         if missing:
-            raise InvalidInput(" ".join(message for messages in missing.values() for message in messages), errors=missing)
+            dossier_get_for(dossier_id=dossier_id, user=request.user)  # someone else's dossier is 404 first
+            raise InvalidInput(
+                " ".join(message for messages in missing.values() for message in messages), errors=missing
+            )
         document = document_upload(
             dossier_id=dossier_id, actor=request.user, requirement=requirement, upload=upload, kind=kind
         )
@@ -178,7 +202,9 @@ class DossierDocumentView(APIView):
         ),
         tags=["documents"],
         parameters=[
-            OpenApiParameter("download", OpenApiTypes.BOOL, description="Force `Content-Disposition: attachment`.")
+            DOSSIER_ID,
+            DOCUMENT_ID,
+            OpenApiParameter("download", OpenApiTypes.BOOL, description="Force `Content-Disposition: attachment`."),
         ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **_errors(401, 404)},
     )
@@ -197,6 +223,7 @@ class DossierDocumentView(APIView):
         operation_id="dossier_document_delete",
         summary="Remove a document while the dossier may be edited",
         tags=["documents"],
+        parameters=[DOSSIER_ID, DOCUMENT_ID],
         responses={204: None, **_errors(401, 403, 404, 409)},
     )
     def delete(self, request, dossier_id, doc_id):
@@ -217,6 +244,7 @@ class DossierReceiptView(APIView):
             "tracking URL. 409 for a draft; 503 when the server cannot render PDF."
         ),
         tags=["documents"],
+        parameters=[DOSSIER_ID],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, **_errors(401, 404, 409, 503)},
     )
     def get(self, request, dossier_id):

@@ -44,7 +44,9 @@ def caller_roles(user) -> CallerRoles:
         return CallerRoles(user_id=None)
     by_agency: dict[int, set[str]] = {}
     if not user.is_superuser:
-        for agency_id, role in StaffMembership.objects.filter(user=user, is_active=True).values_list("agency_id", "role"):
+        for agency_id, role in StaffMembership.objects.filter(user=user, is_active=True).values_list(
+            "agency_id", "role"
+        ):
             by_agency.setdefault(agency_id, set()).add(role)
     return CallerRoles(
         user_id=user.pk,

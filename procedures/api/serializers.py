@@ -10,12 +10,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from procedures.formschema import FIELD_TYPES
-from procedures.models import Channel, Dossier, DossierEvent, OnlineLevel, Outcome, Procedure, Status
+from procedures.models import Channel, DocumentKind, Dossier, DossierEvent, OnlineLevel, Outcome, Procedure, Status
 from procedures.selectors import dossier_available_actions, is_overdue
 from procedures.workflow import Action
 
@@ -113,6 +114,14 @@ def time_limit_of(spec: Any) -> dict | None:
 # --- schema-only building blocks ---------------------------------------------------------------------------------
 
 
+class ErrorSerializer(serializers.Serializer):
+    """DRF's error shape, plus `errors` (field -> messages) for domain errors; field keys may also appear on top."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
 class CodeNameSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -198,7 +207,6 @@ class ProcedureQuerySerializer(serializers.Serializer):
     field = serializers.CharField(required=False, allow_blank=True, max_length=50, help_text="Field (sector) code.")
     online_level = serializers.ChoiceField(choices=OnlineLevel.choices, required=False, allow_blank=True)
     applicant_type = serializers.CharField(required=False, allow_blank=True, max_length=30)
-    lang = serializers.ChoiceField(choices=LANGUAGES, required=False, help_text="Overrides Accept-Language.")
 
 
 class ProcedureListSerializer(serializers.Serializer):
@@ -245,7 +253,8 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
     result_name = serializers.CharField()
     fee_note = serializers.SerializerMethodField()
     effective_date = serializers.SerializerMethodField()
-    fields = serializers.SerializerMethodField()
+    # Serializer.get_fields exists already, hence the explicit method name.
+    fields = serializers.SerializerMethodField(method_name="get_form_fields")
     documents = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
@@ -262,7 +271,7 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
         return value.isoformat() if value else None
 
     @extend_schema_field(FormFieldSerializer(many=True))
-    def get_fields(self, obj: Procedure) -> list:
+    def get_form_fields(self, obj: Procedure) -> list:
         lang = _lang(self)
         return [localize_form_field(field, lang) for field in obj.current_version.form_fields or []]
 
@@ -342,14 +351,13 @@ class DossierListQuerySerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     assigned = serializers.ChoiceField(choices=["me"], required=False, allow_blank=True)
     ordering = serializers.ChoiceField(choices=DOSSIER_ORDERINGS, required=False, allow_blank=True)
-    lang = serializers.ChoiceField(choices=LANGUAGES, required=False)
 
     def validate_status(self, value: str) -> str:
         wanted = [part.strip() for part in value.split(",") if part.strip()]
         unknown = [part for part in wanted if part not in Status.values]
         if unknown:
             raise serializers.ValidationError(
-                "Trạng thái không hợp lệ: %(s)s." % {"s": ", ".join(unknown)}, code="invalid_choice"
+                _("Trạng thái không hợp lệ: %(s)s.") % {"s": ", ".join(unknown)}, code="invalid_choice"
             )
         return ",".join(wanted)
 
@@ -389,23 +397,19 @@ class DossierActionSerializer(serializers.Serializer):
     assignee = serializers.IntegerField(min_value=1, max_value=MAX_INT64, required=False, help_text="assign, forward")
     channel = serializers.ChoiceField(choices=DELIVERY_CHANNELS, required=False, help_text="deliver")
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="pay")
-
-    def get_fields(self):
-        # `fields` is a Serializer attribute, so this payload key cannot be declared as a class attribute.
-        fields = super().get_fields()
-        fields["fields"] = serializers.ListField(
-            child=serializers.CharField(max_length=64),
-            required=False,
-            max_length=200,
-            help_text="request_supplement: the form fields the applicant may change.",
-        )
-        fields["documents"] = serializers.ListField(
-            child=serializers.CharField(max_length=64),
-            required=False,
-            max_length=200,
-            help_text="request_supplement: the document codes to add or replace.",
-        )
-        return fields
+    # Declared fields are popped from the class by DRF's metaclass, so this does not shadow Serializer.fields.
+    fields = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        max_length=200,
+        help_text="request_supplement: the form fields the applicant may change.",
+    )
+    documents = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        max_length=200,
+        help_text="request_supplement: the document codes to add or replace.",
+    )
 
     def payload(self) -> dict:
         return {key: value for key, value in self.validated_data.items() if key not in ("action", "version")}
@@ -432,7 +436,7 @@ class DossierDocumentSerializer(serializers.Serializer):
     name = serializers.CharField()
     size = serializers.IntegerField()
     content_type = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
     url = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
@@ -448,9 +452,6 @@ class HistoryEntrySerializer(serializers.Serializer):
     actor = serializers.CharField(help_text="A display name, never an email.")
     comment = serializers.CharField()
     at = serializers.DateTimeField()
-
-
-ACTION_CHOICES = [action.value for action in Action]
 
 
 class DossierListSerializer(serializers.Serializer):
@@ -499,7 +500,8 @@ class DossierListSerializer(serializers.Serializer):
     def get_overdue(self, obj: Dossier) -> bool:
         return is_overdue(obj, self.context.get("now"))
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTION_CHOICES)))
+    # Plain strings in the schema: the same choice set as `action` below would otherwise need a second enum name.
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(help_text="A workflow action name.")))
     def get_available_actions(self, obj: Dossier) -> list[str]:
         roles = self.context["roles"].for_dossier(obj)
         actions = dossier_available_actions(obj, None, steps=self._steps(obj), roles=roles)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from citizens.models import User
+from citizens.roles import STAFF_ROLES
 from procedures.errors import ActionForbidden, ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Dossier, Status
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
@@ -177,7 +178,7 @@ def _accepts(accept: Iterable[str], mime: str) -> bool:
     return False
 
 
-def _megabytes(limit: int) -> str:
+def megabytes_text(limit: int) -> str:
     value = limit / (1024 * 1024)
     for digits in (1, 2, 3):
         text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
@@ -233,23 +234,27 @@ def _check_supplement_scope(dossier: Dossier, requirement: str) -> None:
     if named and requirement not in named:
         raise InvalidInput(
             _("Thành phần '%(code)s' không nằm trong yêu cầu bổ sung.") % {"code": requirement},
-            errors={"requirement": [_("Chỉ được bổ sung các thành phần: %(codes)s.") % {"codes": ", ".join(sorted(named))}]},
+            errors={
+                "requirement": [_("Chỉ được bổ sung các thành phần: %(codes)s.") % {"codes": ", ".join(sorted(named))}]
+            },
         )
 
 
 def _check_result_editable(dossier: Dossier, actor: User) -> None:
     """Result documents: staff of the dossier's agency holding the role of its current (for a completed dossier:
     last) step, while it is processing or completed."""
-    steps = dossier_steps(dossier.procedure_version_id)
-    facts = dossier_facts(dossier, steps)
+    forbidden = ActionForbidden(_("Chỉ cán bộ xử lý bước hiện tại được cập nhật kết quả."))
     roles = actor_roles(dossier, actor)
-    if facts.step_role is None or facts.step_role not in roles:
-        raise ActionForbidden(_("Chỉ cán bộ xử lý bước hiện tại được cập nhật kết quả."))
+    if not roles & STAFF_ROLES:
+        raise forbidden
     if dossier.status not in RESULT_STATUSES:
         raise ActionNotAvailable(
             _("Không thể cập nhật kết quả khi hồ sơ đang ở trạng thái '%(status)s'.")
             % {"status": Status(dossier.status).label}
         )
+    facts = dossier_facts(dossier, dossier_steps(dossier.procedure_version_id))
+    if facts.step_role is None or facts.step_role not in roles:
+        raise forbidden
 
 
 def _check_editable(dossier: Dossier, actor: User, kind: str) -> None:
@@ -314,8 +319,8 @@ def document_upload(
     limit = size_limit_for(spec)
     if upload.size > limit:
         raise FileTooLarge(
-            _("Tệp vượt quá dung lượng cho phép: tối đa %(mb)s MB.") % {"mb": _megabytes(limit)},
-            errors={"file": [_("Dung lượng tối đa %(mb)s MB.") % {"mb": _megabytes(limit)}]},
+            _("Tệp vượt quá dung lượng cho phép: tối đa %(mb)s MB.") % {"mb": megabytes_text(limit)},
+            errors={"file": [_("Dung lượng tối đa %(mb)s MB.") % {"mb": megabytes_text(limit)}]},
         )
     if Document.objects.filter(dossier=dossier).count() >= MAX_DOCUMENTS_PER_DOSSIER:
         raise InvalidInput(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -32,6 +31,7 @@ from procedures.models import (
     ProcedureStep,
     Status,
 )
+from procedures.models.dossier import FINAL_STATUSES
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
 from procedures.services.calendar import portal_tz, working_calendar
 from procedures.services.codes import dossier_code_next
@@ -72,15 +72,20 @@ def dossier_create(
     case_code: str = "",
     channel: str = Channel.ONLINE,
     created_by: User | None = None,
+    now: datetime | None = None,
 ) -> Dossier:
-    """A new draft under the procedure's current published version. Data is checked for types, not completeness."""
+    """A new draft under the procedure's current published version. Data is checked for types, not completeness.
+
+    `created_by` is the reception officer who digitises a paper dossier for the applicant (recorded as the actor)."""
     procedure = (
         Procedure.objects.select_related("current_version", "agency")
         .filter(code=procedure_code, is_active=True, current_version__isnull=False)
         .first()
     )
     if procedure is None:
-        raise InvalidInput(_("Thủ tục không tồn tại hoặc chưa được công bố."), errors={"procedure": [_("Không tìm thấy thủ tục.")]})
+        raise InvalidInput(
+            _("Thủ tục không tồn tại hoặc chưa được công bố."), errors={"procedure": [_("Không tìm thấy thủ tục.")]}
+        )
     version = procedure.current_version
     if channel not in Channel.values:
         raise InvalidInput(_("Kênh nộp không hợp lệ."), errors={"channel": [_("Kênh nộp không hợp lệ.")]})
@@ -96,7 +101,14 @@ def dossier_create(
         data=cleaned,
         channel=channel,
     )
-    _record(dossier, actor=created_by or applicant, action="create", from_status="", to_status=Status.DRAFT)
+    _record(
+        dossier,
+        actor=created_by or applicant,
+        action="create",
+        from_status="",
+        to_status=Status.DRAFT,
+        at=_aware(now) if now else None,
+    )
     return dossier
 
 
@@ -146,11 +158,22 @@ def _checked_data(fields: list[dict], data: Mapping[str, Any], *, partial: bool,
 
 
 def _check_version(dossier: Dossier, version: int | None) -> None:
-    if version is not None and version != dossier.version:
+    if version is None:
+        return
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InvalidInput(_("Phiên bản hồ sơ không hợp lệ."), errors={"version": [_("Phải là một số nguyên.")]})
+    if version != dossier.version:
         raise StaleVersion(
             _("Hồ sơ đã được thay đổi (phiên bản %(current)s, bạn gửi %(sent)s). Hãy tải lại rồi thử lại.")
             % {"current": dossier.version, "sent": version}
         )
+
+
+def _aware(moment: datetime) -> datetime:
+    # Deadlines are computed in Asia/Ho_Chi_Minh; a naive moment would silently mean the server's zone.
+    if not isinstance(moment, datetime) or timezone.is_naive(moment):
+        raise ValueError(f"Expected an aware datetime, got {moment!r}.")
+    return moment
 
 
 def _record(
@@ -165,6 +188,8 @@ def _record(
     at: datetime | None = None,
     internal: bool = False,
 ) -> DossierEvent:
+    """Append one history row. `step` is the step the dossier is at once the action is applied (the step entered by
+    accept, forward and send_back; the step it was at for the others)."""
     return DossierEvent.objects.create(
         dossier=dossier,
         actor=actor,
@@ -195,9 +220,15 @@ def dossier_perform_action(
     """Apply a workflow action atomically: lock the row, check version, state and role, apply the effect, write the
     event and queue the notifications to send after commit.
 
-    Raises NotFound (not visible to the actor), StaleVersion, ActionNotAvailable, ActionForbidden, InvalidInput."""
+    Checks in this order, so the answer never depends on a race: NotFound (not visible to the actor; never reveals
+    another person's dossier), InvalidInput (no version), StaleVersion, ActionNotAvailable (the state does not offer
+    the action), ActionForbidden (the actor's roles may not do it), InvalidInput (payload missing or invalid)."""
+    if payload is not None and not isinstance(payload, Mapping):
+        raise InvalidInput(
+            _("Dữ liệu thao tác phải là một đối tượng."), errors={"payload": [_("Phải là một đối tượng.")]}
+        )
     payload = dict(payload or {})
-    now = now or timezone.now()
+    now = _aware(now) if now is not None else timezone.now()
     try:
         action = Action(action)
     except ValueError:
@@ -218,16 +249,23 @@ def dossier_perform_action(
             % {"action": action.value, "status": Status(dossier.status).label}
         )
     if not role_allows(action, facts, roles):
+        if role_allows(action, facts, roles, role_guards=False):
+            # The role may do it, the dossier is not ready for it yet (the applicant's delivery without an e-result).
+            raise ActionNotAvailable(_("Hồ sơ chưa có kết quả điện tử để nhận trực tuyến."))
         raise ActionForbidden(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
     _require(action, payload)
 
     from_status = dossier.status
     to_status = target_status(action, facts)
     effect = _EFFECTS.get(action)
-    event_payload = effect(dossier, payload=payload, actor=actor, now=now, steps=steps) if effect else {}
+    event_payload = (
+        effect(dossier, payload=payload, actor=actor, now=now, steps=steps, target=to_status, roles=roles)
+        if effect
+        else {}
+    )
     comment = str(payload.get("comment") or payload.get("reason") or "").strip()
 
-    if to_status in (Status.REFUSED, Status.STOPPED, Status.WITHDRAWN, Status.DELIVERED):
+    if to_status in FINAL_STATUSES:
         dossier.finished_at = now
     dossier.status = to_status
     dossier.version += 1
@@ -253,54 +291,99 @@ def _require(action: Action, payload: Mapping[str, Any]) -> None:
     missing = {}
     for name in TRANSITIONS[action].requires:
         value = payload.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+        if value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}:
             missing[name] = [_("Trường này là bắt buộc cho thao tác này.")]
     if missing:
         raise InvalidInput(_("Thiếu thông tin cho thao tác."), errors=missing)
 
 
-def _step_due(now: datetime, step: ProcedureStep, final_due: datetime | None, *, last: bool) -> datetime | None:
-    """A step is due its own allotment after it receives the dossier, never later than the dossier itself."""
-    if final_due is None or last:
-        return final_due
-    days = Decimal(math.ceil(step.allotted_days))
-    due = deadlines.due_at(now, deadlines.TimeLimit(value=days), calendar=working_calendar(), tz=portal_tz())
-    return min(due, final_due)
-
-
-def _enter_step(dossier: Dossier, steps: list[ProcedureStep], position: int, now: datetime, assignee=None) -> None:
-    step = steps[position - 1]
-    dossier.current_step = position
-    dossier.step_due_at = _step_due(now, step, dossier.due_at, last=position == len(steps))
-    dossier.department = Department.objects.filter(agency_id=dossier.agency_id, code=step.department_code).first()
-    dossier.assignee = assignee
+# --- deadlines of the dossier and of its steps ----------------------------------------------------------------------
 
 
 def _time_limit(dossier: Dossier) -> deadlines.TimeLimit:
+    """The version's time limit, or the dossier's case's own (a case inherits the version's cutoff unless it sets
+    one)."""
     version = dossier.procedure_version
     limit = version.time_limit
-    case = next((c for c in version.cases if c.get("code") == dossier.case_code), None) if dossier.case_code else None
+    case = _case(dossier)
     if case and case.get("time_limit"):
         spec = case["time_limit"]
-        cutoff = spec.get("same_day_cutoff")
+        if "same_day_cutoff" in spec:
+            cutoff = time.fromisoformat(spec["same_day_cutoff"]) if spec["same_day_cutoff"] else None
+        else:
+            cutoff = limit.same_day_cutoff
         limit = deadlines.TimeLimit(
             value=Decimal(str(spec.get("value", limit.value))),
             unit=deadlines.TimeUnit(spec.get("unit", limit.unit)),
-            same_day_cutoff=time.fromisoformat(cutoff) if cutoff else None,
+            same_day_cutoff=cutoff,
         )
     return limit
 
 
-def _effect_submit(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _case(dossier: Dossier) -> dict | None:
+    if not dossier.case_code:
+        return None
+    return next((c for c in dossier.procedure_version.cases if c.get("code") == dossier.case_code), None)
+
+
+def _step_due_at(dossier: Dossier, steps: list[ProcedureStep], position: int) -> datetime | None:
+    """When step `position` is due: the plan made at acceptance (the allotments of the steps up to and including it,
+    counted from acceptance), moved by the working days the applicant kept the dossier (pause policy) or counted
+    again from the last supplement (restart policy), never later than the dossier's due date. The last step is due
+    with the dossier itself, so pauses and extensions carry over to it."""
+    due = dossier.due_at
+    if due is None or dossier.accepted_at is None or not steps or position >= len(steps):
+        return due
+    if _time_limit(dossier).value == 0:
+        return due  # within the day: every step shares the one day
+    start, shift = dossier.accepted_at, 0
+    pauses = list(
+        DossierPause.objects.filter(dossier=dossier, ended_at__isnull=False)
+        .order_by("ended_at")
+        .values_list("ended_at", "working_days")
+    )
+    if deadlines.SupplementPolicy(dossier.procedure_version.supplement_policy) is deadlines.SupplementPolicy.RESTART:
+        if pauses:
+            start = pauses[-1][0]
+    else:
+        shift = sum(days for _ended, days in pauses)
+    allotments = [Decimal(step.allotted_days) for step in steps]
+    allotments[0] += shift
+    dues = deadlines.step_due_dates(start, allotments, final_due=due, calendar=working_calendar(), tz=portal_tz())
+    return dues[position - 1]
+
+
+def _enter_step(dossier: Dossier, steps: list[ProcedureStep], position: int, assignee=None) -> None:
+    step = steps[position - 1]
+    dossier.current_step = position
+    dossier.step_due_at = _step_due_at(dossier, steps, position)
+    dossier.department = Department.objects.filter(agency_id=dossier.agency_id, code=step.department_code).first()
+    dossier.assignee = assignee
+
+
+def _close_open_pause(dossier: Dossier, now: datetime) -> int | None:
+    """End the running supplement pause (if any); returns the working days it lasted."""
+    if not dossier.paused_at:
+        return None
+    days = deadlines.paused_working_days(dossier.paused_at, now, calendar=working_calendar(), tz=portal_tz())
+    DossierPause.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=now, working_days=days)
+    dossier.paused_at = None
+    return days
+
+
+# --- effects, one per action ------------------------------------------------------------------------------------------
+
+
+def _effect_submit(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
     version = dossier.procedure_version
-    lang = _lang(actor)
     errors: dict[str, list[str]] = {}
     try:
-        dossier.data = _checked_data(version.form_fields, dossier.data, partial=False, lang=lang)
+        dossier.data = _checked_data(version.form_fields, dossier.data, partial=False, lang=_lang(actor))
     except InvalidInput as exc:
         errors.update(exc.errors)
     errors.update(_missing_documents(dossier))
     if errors:
+        # Every problem at once, so the applicant fixes the dossier in one pass.
         raise InvalidInput(_("Hồ sơ chưa đầy đủ: hãy bổ sung các mục được nêu."), errors=errors)
     dossier.code = dossier_code_next(agency=dossier.agency, at=now)
     dossier.submitted_at = now
@@ -308,7 +391,7 @@ def _effect_submit(dossier: Dossier, *, payload, actor, now, steps) -> dict:
         dossier.department = Department.objects.filter(
             agency_id=dossier.agency_id, code=steps[0].department_code
         ).first()
-    case = next((c for c in version.cases if c.get("code") == dossier.case_code), None)
+    case = _case(dossier)
     dossier.fee_amount = int(case["fee"]) if case and case.get("fee") is not None else version.fee
     return {"code": dossier.code}
 
@@ -324,28 +407,32 @@ def _missing_documents(dossier: Dossier) -> dict[str, list[str]]:
     }
 
 
-def _effect_accept(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_accept(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
     due = deadlines.due_at(now, _time_limit(dossier), calendar=working_calendar(), tz=portal_tz())
     dossier.accepted_at = now
     dossier.due_at = due
     dossier.original_due_at = due
-    _enter_step(dossier, steps, 1, now, assignee=actor)
-    return {"due_at": due.isoformat()}
+    _enter_step(dossier, steps, 1, assignee=actor)
+    return {"due_at": _iso(due), "step_due_at": _iso(dossier.step_due_at)}
 
 
-def _effect_request_supplement(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
+
+
+def _effect_request_supplement(dossier: Dossier, *, payload, now, **_ctx) -> dict:
     items = payload.get("items")
-    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-        raise InvalidInput(_("Danh sách nội dung bổ sung không hợp lệ."), errors={"items": [_("Phải là danh sách văn bản.")]})
+    if not _string_list(items):
+        raise InvalidInput(
+            _("Danh sách nội dung bổ sung không hợp lệ."), errors={"items": [_("Phải là danh sách văn bản.")]}
+        )
     version = dossier.procedure_version
     fields = payload.get("fields") or []
     documents = payload.get("documents") or []
-    known_fields = {f.get("key") for f in version.form_fields}
-    known_docs = {d.get("code") for d in version.documents}
     bad = {}
-    if not isinstance(fields, list) or set(fields) - known_fields:
+    if not _string_list(fields) or set(fields) - {f.get("key") for f in version.form_fields}:
         bad["fields"] = [_("Có trường không thuộc biểu mẫu.")]
-    if not isinstance(documents, list) or set(documents) - known_docs:
+    if not _string_list(documents) or set(documents) - {d.get("code") for d in version.documents}:
         bad["documents"] = [_("Có thành phần hồ sơ không thuộc thủ tục.")]
     if bad:
         raise InvalidInput(_("Yêu cầu bổ sung không hợp lệ."), errors=bad)
@@ -359,7 +446,7 @@ def _effect_request_supplement(dossier: Dossier, *, payload, actor, now, steps) 
     return {"items": dossier.supplement_items, "fields": fields, "documents": documents}
 
 
-def _effect_supplement(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_supplement(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
     version = dossier.procedure_version
     errors: dict[str, list[str]] = {}
     try:
@@ -371,54 +458,57 @@ def _effect_supplement(dossier: Dossier, *, payload, actor, now, steps) -> dict:
         raise InvalidInput(_("Hồ sơ bổ sung chưa đầy đủ."), errors=errors)
     result: dict[str, Any] = {}
     if dossier.paused_at and dossier.due_at:
+        paused_at = dossier.paused_at
         calendar, tz = working_calendar(), portal_tz()
-        paused_days = deadlines.paused_working_days(dossier.paused_at, now, calendar=calendar, tz=tz)
         new_due = deadlines.resume_due_at(
             dossier.due_at,
-            paused_at=dossier.paused_at,
+            paused_at=paused_at,
             resumed_at=now,
             limit=_time_limit(dossier),
             policy=deadlines.SupplementPolicy(version.supplement_policy),
             calendar=calendar,
             tz=tz,
         )
-        shift = new_due - dossier.due_at
+        paused_days = _close_open_pause(dossier, now)
         dossier.due_at = new_due
-        if dossier.step_due_at:
-            dossier.step_due_at = min(dossier.step_due_at + shift, new_due)
-        DossierPause.objects.filter(dossier=dossier, ended_at__isnull=True).update(ended_at=now, working_days=paused_days)
-        result = {"paused_working_days": paused_days, "due_at": new_due.isoformat()}
+        # The step's plan moves with the pause too, in working days (a calendar shift could land on a Sunday).
+        dossier.step_due_at = _step_due_at(dossier, steps, dossier.current_step) if dossier.current_step else None
+        result = {"paused_working_days": paused_days, "due_at": _iso(new_due)}
     dossier.paused_at = None
     dossier.resume_status = ""
     dossier.supplement_items = []
     return result
 
 
-def _effect_forward(dossier: Dossier, *, payload, actor, now, steps) -> dict:
-    assignee = _assignee_from(dossier, payload.get("assignee")) if payload.get("assignee") else None
-    _enter_step(dossier, steps, dossier.current_step + 1, now, assignee=assignee)
-    return {"step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
+def _effect_forward(dossier: Dossier, *, payload, steps, **_ctx) -> dict:
+    from_step = dossier.current_step
+    next_step = steps[from_step]  # current_step is 1-based: this is step from_step + 1
+    assignee = _assignee_from(dossier, payload["assignee"], role=next_step.role) if payload.get("assignee") else None
+    _enter_step(dossier, steps, from_step + 1, assignee=assignee)
+    return {"from_step": from_step, "step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
 
 
-def _effect_send_back(dossier: Dossier, *, payload, actor, now, steps) -> dict:
-    _enter_step(dossier, steps, dossier.current_step - 1, now)
-    return {"step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
+def _effect_send_back(dossier: Dossier, *, steps, **_ctx) -> dict:
+    from_step = dossier.current_step
+    _enter_step(dossier, steps, from_step - 1)
+    return {"from_step": from_step, "step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
 
 
-def _effect_request_payment(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_request_payment(dossier: Dossier, *, payload, **_ctx) -> dict:
     amount = payload.get("amount")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise InvalidInput(_("Số tiền không hợp lệ."), errors={"amount": [_("Phải là số nguyên đồng lớn hơn 0.")]})
     dossier.fee_amount = amount
+    dossier.paid_at = None  # a new request is unpaid until paid, whatever an earlier one was
     return {"amount": amount}
 
 
-def _effect_pay(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_pay(dossier: Dossier, *, payload, now, **_ctx) -> dict:
     dossier.paid_at = now
     return {"amount": dossier.fee_amount, "reference": str(payload.get("reference", ""))[:100]}
 
 
-def _effect_complete(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_complete(dossier: Dossier, *, payload, now, **_ctx) -> dict:
     outcome = payload.get("outcome")
     if outcome not in Outcome.values:
         raise InvalidInput(_("Kết quả không hợp lệ."), errors={"outcome": [_("Chọn 'approved' hoặc 'denied'.")]})
@@ -428,20 +518,31 @@ def _effect_complete(dossier: Dossier, *, payload, actor, now, steps) -> dict:
     return {"outcome": outcome}
 
 
-def _effect_deliver(dossier: Dossier, *, payload, actor, now, steps) -> dict:
-    channel = payload.get("channel") or ("online" if actor.pk == dossier.applicant_id else "desk")
-    if channel not in {"online", "desk", "post"}:
+DELIVERY_CHANNELS = frozenset({"online", "desk", "post"})
+
+
+def _effect_deliver(dossier: Dossier, *, payload, now, roles, **_ctx) -> dict:
+    by_applicant = Role.RECEPTION not in roles
+    channel = payload.get("channel") or ("online" if by_applicant else "desk")
+    if channel not in DELIVERY_CHANNELS:
         raise InvalidInput(_("Hình thức trả kết quả không hợp lệ."), errors={"channel": [_("online, desk hoặc post.")]})
+    if by_applicant and channel != "online":
+        # The applicant takes delivery only by downloading the electronic result; desk and post go through reception.
+        raise InvalidInput(
+            _("Người nộp chỉ nhận kết quả điện tử."), errors={"channel": [_("Người nộp chỉ nhận trực tuyến.")]}
+        )
     dossier.delivered_at = now
     dossier.delivery_channel = channel
     return {"channel": channel}
 
 
-def _effect_extend(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_extend(dossier: Dossier, *, payload, steps, **_ctx) -> dict:
     new_due = _parse_due(payload.get("due_at"))
     calendar, tz = working_calendar(), portal_tz()
     if not calendar.is_working_day(new_due.astimezone(tz).date()):
-        raise InvalidInput(_("Ngày hẹn mới phải là ngày làm việc."), errors={"due_at": [_("Không phải ngày làm việc.")]})
+        raise InvalidInput(
+            _("Ngày hẹn mới phải là ngày làm việc."), errors={"due_at": [_("Không phải ngày làm việc.")]}
+        )
     try:
         deadlines.validate_extension(dossier.due_at, new_due)
     except ValueError:
@@ -449,20 +550,29 @@ def _effect_extend(dossier: Dossier, *, payload, actor, now, steps) -> dict:
             _("Ngày hẹn mới phải sau ngày hẹn hiện tại."), errors={"due_at": [_("Phải sau ngày hẹn hiện tại.")]}
         )
     previous = dossier.due_at
-    dossier.due_at = new_due
-    if dossier.current_step and dossier.current_step == dossier.procedure_version.steps.count():
-        dossier.step_due_at = new_due
-    return {"due_at": new_due.isoformat(), "previous_due_at": _iso(previous), "apology": True}
+    dossier.due_at = new_due  # original_due_at stays: the statistics compare against the first promise
+    dossier.step_due_at = _step_due_at(dossier, steps, dossier.current_step)
+    return {"due_at": _iso(new_due), "previous_due_at": _iso(previous), "apology": True}
 
 
 def _parse_due(value: Any) -> datetime:
+    """A due date as the end of that working day in Asia/Ho_Chi_Minh, from `YYYY-MM-DD`, an ISO timestamp, or a
+    date / aware datetime given by Python callers."""
     tz = portal_tz()
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=tz)
+        return deadlines.end_of_day(value.astimezone(tz).date(), tz)
+    if isinstance(value, date):
+        return deadlines.end_of_day(value, tz)
     if isinstance(value, str):
-        parsed_dt = parse_datetime(value) if "T" in value else None
+        value = value.strip()
+        try:
+            parsed_dt = parse_datetime(value) if "T" in value or " " in value else None
+        except ValueError:
+            parsed_dt = None
         if parsed_dt is not None:
-            if timezone.is_naive(parsed_dt):
-                parsed_dt = parsed_dt.replace(tzinfo=tz)
-            return deadlines.end_of_day(parsed_dt.astimezone(tz).date(), tz)
+            return _parse_due(parsed_dt)
         try:
             parsed_d = parse_date(value)
         except ValueError:
@@ -472,46 +582,65 @@ def _parse_due(value: Any) -> datetime:
     raise InvalidInput(_("Ngày hẹn không hợp lệ."), errors={"due_at": [_("Dùng định dạng YYYY-MM-DD.")]})
 
 
-def _effect_stop(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_stop(dossier: Dossier, **_ctx) -> dict:
     dossier.step_due_at = None
     return {}
 
 
-def _effect_withdraw(dossier: Dossier, *, payload, actor, now, steps) -> dict:
-    dossier.withdrawal_from = dossier.status
+def _effect_withdraw(dossier: Dossier, *, target, **_ctx) -> dict:
+    if target == Status.WITHDRAWAL_REQUESTED:
+        # Reception decides; a refusal returns the dossier to where it was.
+        dossier.withdrawal_from = dossier.status
+    else:
+        dossier.step_due_at = None
     return {}
 
 
-def _effect_reject_withdrawal(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_approve_withdrawal(dossier: Dossier, *, now, **_ctx) -> dict:
+    days = _close_open_pause(dossier, now)
+    dossier.withdrawal_from = ""
+    dossier.step_due_at = None
+    return {"paused_working_days": days} if days is not None else {}
+
+
+def _effect_reject_withdrawal(dossier: Dossier, **_ctx) -> dict:
     dossier.withdrawal_from = ""
     return {}
 
 
-def _effect_assign(dossier: Dossier, *, payload, actor, now, steps) -> dict:
+def _effect_assign(dossier: Dossier, *, payload, **_ctx) -> dict:
     dossier.assignee = _assignee_from(dossier, payload.get("assignee"))
     return {"assignee": dossier.assignee_id, "assignee_name": str(dossier.assignee)}
 
 
-def _assignee_from(dossier: Dossier, value: Any) -> User:
+def _assignee_from(dossier: Dossier, value: Any, *, role: str | None = None) -> User:
+    """An active officer handling dossiers at the dossier's agency (holding `role` when given)."""
+    if isinstance(value, bool):
+        value = None
     try:
         user_id = int(value)
     except (TypeError, ValueError):
-        raise InvalidInput(_("Cán bộ được phân công không hợp lệ."), errors={"assignee": [_("Mã cán bộ không hợp lệ.")]})
-    membership = (
-        StaffMembership.objects.select_related("user")
-        .filter(agency_id=dossier.agency_id, user_id=user_id, is_active=True, user__is_active=True)
-        .exclude(role__in=[Role.IOC_VIEWER, Role.AGENCY_ADMIN])
-        .first()
+        raise InvalidInput(
+            _("Cán bộ được phân công không hợp lệ."), errors={"assignee": [_("Mã cán bộ không hợp lệ.")]}
+        )
+    memberships = StaffMembership.objects.select_related("user").filter(
+        agency_id=dossier.agency_id, user_id=user_id, is_active=True, user__is_active=True
     )
+    memberships = (
+        memberships.filter(role=role) if role else memberships.exclude(role__in=[Role.IOC_VIEWER, Role.AGENCY_ADMIN])
+    )
+    membership = memberships.first()
     if membership is None:
         raise InvalidInput(
-            _("Cán bộ được phân công không thuộc cơ quan xử lý."), errors={"assignee": [_("Không thuộc cơ quan.")]}
+            _("Cán bộ được phân công không thuộc cơ quan xử lý hoặc không có vai trò của bước."),
+            errors={"assignee": [_("Không thuộc cơ quan hoặc không có vai trò phù hợp.")]},
         )
     return membership.user
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    # Event payloads show moments as the portal does: in Asia/Ho_Chi_Minh, whatever zone the value was read in.
+    return value.astimezone(portal_tz()).isoformat() if value else None
 
 
 _EFFECTS = {
@@ -528,6 +657,7 @@ _EFFECTS = {
     Action.EXTEND: _effect_extend,
     Action.STOP: _effect_stop,
     Action.WITHDRAW: _effect_withdraw,
+    Action.APPROVE_WITHDRAWAL: _effect_approve_withdrawal,
     Action.REJECT_WITHDRAWAL: _effect_reject_withdrawal,
     Action.ASSIGN: _effect_assign,
 }

@@ -92,6 +92,9 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "documents": documents,
         "cases": cases,
         "time_limit": time_limit_display(version.time_limit_value, version.time_limit_unit, version.same_day_cutoff),
+        "time_limit_short": time_limit_display(
+            version.time_limit_value, version.time_limit_unit, version.same_day_cutoff, short=True
+        ),
         "fee": money_display(version.fee),
         "legal_basis": [part.strip() for part in re.split(r";|\n", procedure.legal_basis) if part.strip()],
         "filing_url": filing_url(request, procedure.code),

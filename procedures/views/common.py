@@ -8,11 +8,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import get_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from procedures.models import Status
 
@@ -75,13 +73,18 @@ def decimal_display(value: Any) -> str:
     return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
+def grouped(amount: int) -> str:
+    """50000 -> "50.000" in Vietnamese, "50,000" in English (the vi locale defines no grouping of its own)."""
+    return f"{int(amount):,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+
+
 def money_display(amount: int | None) -> str:
     if not amount:
         return _("Miễn phí")
-    return _("%(amount)s đồng") % {"amount": intcomma(int(amount))}
+    return _("%(amount)s đồng") % {"amount": grouped(amount)}
 
 
-def time_limit_display(value: Any, unit: str, cutoff: Any = None) -> str:
+def time_limit_display(value: Any, unit: str, cutoff: Any = None, *, short: bool = False) -> str:
     """A time limit as the catalogue prints it: "5 ngày làm việc", "Trong ngày (nhận trước 15:00)"."""
     try:
         number = Decimal(str(value))
@@ -90,6 +93,8 @@ def time_limit_display(value: Any, unit: str, cutoff: Any = None) -> str:
     if number is not None and number == 0:
         if cutoff:
             hhmm = cutoff.strftime("%H:%M") if hasattr(cutoff, "strftime") else str(cutoff)[:5]
+            if short:
+                return _("Trong ngày (nhận trước %(cutoff)s)") % {"cutoff": hhmm}
             return _("Trong ngày làm việc (hồ sơ nhận sau %(cutoff)s được trả vào ngày làm việc tiếp theo)") % {
                 "cutoff": hhmm
             }

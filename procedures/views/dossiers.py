@@ -17,9 +17,15 @@ from citizens.roles import Role
 from procedures import formschema
 from procedures.errors import DomainError, NotFound
 from procedures.models import DocumentKind, Status
-from procedures.selectors import actor_roles, dossier_available_actions, dossier_detail_for, dossier_list_for, is_overdue
-from procedures.services.dossiers import dossier_perform_action
-from procedures.views.common import is_english, localized, status_label, status_tone
+from procedures.selectors import (
+    actor_roles,
+    dossier_available_actions,
+    dossier_detail_for,
+    dossier_list_for,
+    is_overdue,
+)
+from procedures.services.dossiers import EDITABLE_STATUSES, dossier_perform_action
+from procedures.views.common import is_english, localized, money_display, status_label, status_tone
 from procedures.workflow import ACTION_LABELS, Action
 
 DOSSIER_PAGE_SIZE = 20
@@ -40,6 +46,7 @@ def _decorate(dossier) -> None:
     dossier.status_text = status_label(dossier.status)
     dossier.tone = status_tone(dossier.status)
     dossier.overdue = is_overdue(dossier)
+    dossier.fee_text = money_display(dossier.fee_amount)
 
 
 @login_required
@@ -50,6 +57,25 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     for dossier in page.object_list:
         _decorate(dossier)
     return render(request, "procedures/dossier_list.html", {"page": page})
+
+
+def _data_sections(rows: list[dict]) -> list[dict]:
+    """display_rows grouped under their headings, so the page can show one titled list per section."""
+    sections: list[dict] = [{"title": "", "rows": []}]
+    for row in rows:
+        if row.get("type") == "heading" and row.get("level", 0) == 0:
+            sections.append({"title": row["label"], "rows": []})
+        else:
+            sections[-1]["rows"].append(row)
+    return [section for section in sections if section["rows"]]
+
+
+def _status_reason(dossier, events) -> str:
+    """Why the dossier is where it is (refusal, stop, send-back reason) from the event that put it there."""
+    for event in reversed(events):
+        if event.to_status == dossier.status and not event.internal:
+            return event.comment
+    return ""
 
 
 def _timeline(dossier, events, *, viewer) -> list[dict]:
@@ -105,15 +131,21 @@ def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         for action in available:
             if action not in APPLICANT_ACTIONS or (action == Action.DELIVER and not has_result):
                 continue
-            actions.append({"name": action.value, "label": APPLICANT_ACTIONS[action], "danger": action == Action.WITHDRAW})
+            actions.append(
+                {"name": action.value, "label": APPLICANT_ACTIONS[action], "danger": action == Action.WITHDRAW}
+            )
 
     current_step = None
     if dossier.current_step and dossier.current_step <= len(steps) and dossier.status == Status.PROCESSING:
-        current_step = {"index": dossier.current_step, "count": len(steps), "name": localized(steps[dossier.current_step - 1])}
+        step = steps[dossier.current_step - 1]
+        current_step = {"index": dossier.current_step, "count": len(steps), "name": localized(step)}
 
     context = {
         "dossier": dossier,
-        "rows": formschema.display_rows(version.form_fields, dossier.data, "en" if is_english() else "vi"),
+        "data_sections": _data_sections(
+            formschema.display_rows(version.form_fields, dossier.data, "en" if is_english() else "vi")
+        ),
+        "status_reason": _status_reason(dossier, events),
         "input_documents": [
             {"doc": d, "requirement": requirement_names.get(d.requirement, d.requirement)}
             for d in documents
@@ -124,6 +156,7 @@ def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "actions": actions,
         "current_step": current_step,
         "is_applicant": is_applicant,
+        "editable": is_applicant and dossier.status in EDITABLE_STATUSES,
         "extended": bool(dossier.original_due_at and dossier.due_at and dossier.due_at != dossier.original_due_at),
     }
     return render(request, "procedures/dossier_detail.html", context)
@@ -142,7 +175,7 @@ def dossier_action(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     except ValueError:
         version = None
     try:
-        dossier_perform_action(
+        dossier = dossier_perform_action(
             dossier_id=dossier_id, action=action, actor=request.user, version=version, payload={}
         )
     except NotFound:
@@ -150,6 +183,12 @@ def dossier_action(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     except DomainError as exc:
         details = [message for problems in exc.errors.values() for message in problems]
         messages.error(request, exc.message + (" " + " ".join(details) if details else ""))
+        if action in (Action.SUBMIT, Action.SUPPLEMENT):
+            return redirect("dossier-documents", dossier_id=dossier_id)  # where the missing pieces are fixed
     else:
-        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": APPLICANT_ACTIONS[Action(action)]})
+        if action == Action.SUBMIT:
+            messages.success(request, _("Đã nộp hồ sơ. Mã hồ sơ của bạn: %(code)s.") % {"code": dossier.code})
+        else:
+            label = APPLICANT_ACTIONS[Action(action)]
+            messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": label})
     return redirect("dossier-detail", dossier_id=dossier_id)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from rest_framework.throttling import BaseThrottle
 
 from procedures.selectors import dossier_track, is_overdue
 from procedures.views.common import localized, status_label, status_tone
@@ -26,7 +27,8 @@ def _rate() -> tuple[int, int]:
 
 def _throttled(request: HttpRequest) -> bool:
     limit, period = _rate()
-    key = f"web-track:{request.META.get('REMOTE_ADDR', '')}"
+    # The client as the API's throttles see it (X-Forwarded-For aware, honouring NUM_PROXIES), so both agree.
+    key = f"web-track:{BaseThrottle().get_ident(request)}"
     cache.add(key, 0, timeout=period)
     try:
         count = cache.incr(key)

@@ -3,14 +3,17 @@
 from django.urls import path
 
 from portal.views import home
-from procedures.views import catalogue, dossiers, tracking
+from procedures.views import catalogue, dossiers, filing, tracking
 
 urlpatterns = [
     path("", home, name="home"),
     # Procedure codes contain dots ("1.001193"); `str` accepts them.
     path("thu-tuc/<str:code>/", catalogue.procedure_detail, name="procedure-detail"),
+    path("thu-tuc/<str:code>/nop/", filing.dossier_file, name="dossier-file"),
     path("ho-so/", dossiers.dossier_list, name="dossier-list"),
     path("ho-so/<uuid:dossier_id>/", dossiers.dossier_detail, name="dossier-detail"),
+    path("ho-so/<uuid:dossier_id>/sua/", filing.dossier_edit, name="dossier-edit"),
+    path("ho-so/<uuid:dossier_id>/giay-to/", filing.dossier_documents, name="dossier-documents"),
     path("ho-so/<uuid:dossier_id>/thao-tac/", dossiers.dossier_action, name="dossier-action"),
     path("tra-cuu/", tracking.track_search, name="track"),
     # The receipt's QR code encodes this path; keep it stable.

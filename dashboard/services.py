@@ -1,0 +1,328 @@
+"""Writes on the statistics tables: the incremental hook called by the workflow, and the full rebuild."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from itertools import groupby
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dashboard.ledger import (
+    COLUMNS,
+    IGNORED_ACTIONS,
+    STATE_FIELDS,
+    Context,
+    Event,
+    LedgerState,
+    contribution,
+    difference,
+    fold,
+)
+from dashboard.models import DailyStat, DossierStat, MonthlyStat
+from procedures.models import Document, DocumentKind, Dossier, DossierEvent
+from procedures.services.calendar import portal_tz, working_calendar
+
+logger = logging.getLogger(__name__)
+
+STALE_KEY = "dashboard:stats-stale"
+
+
+def _margin() -> int:
+    return int(getattr(settings, "PORTAL_NEAR_DUE_MARGIN_DAYS", 1))
+
+
+def _event(event: DossierEvent) -> Event:
+    return Event(
+        id=event.pk or 0,
+        action=event.action,
+        from_status=event.from_status or "",
+        to_status=event.to_status or "",
+        at=event.at,
+        payload=event.payload or {},
+    )
+
+
+def _state_of(stat: DossierStat) -> LedgerState:
+    return LedgerState(**{name: getattr(stat, name) for name in STATE_FIELDS})
+
+
+def _values(state: LedgerState) -> dict:
+    return {name: getattr(state, name) for name in STATE_FIELDS}
+
+
+def _doc_kinds(dossier_id) -> set[str]:
+    return set(Document.objects.filter(dossier_id=dossier_id).values_list("kind", flat=True).distinct())
+
+
+def _save_state(state: LedgerState, dossier_id, *, exists: bool) -> None:
+    values = _values(state)
+    if exists:
+        DossierStat.objects.filter(pk=dossier_id).update(**values)
+    else:
+        DossierStat.objects.create(dossier_id=dossier_id, **values)
+
+
+def stats_record_event(*, event: DossierEvent, dossier: Dossier) -> None:
+    """Fold one workflow event into the statistics, inside the caller's transaction (call it right after the event
+    row is written, with the dossier as saved). Idempotent: an event already folded is ignored.
+
+    Cost: a handful of small queries (the dossier's ledger row, its document kinds, one multi-row upsert of the
+    DailyStat rows whose counters change). A failure here never blocks the workflow: the change is rolled back to a
+    savepoint, logged and flagged so that the dashboard asks for `manage.py rebuild_stats` (set
+    DASHBOARD_STATS_STRICT = True to raise instead, as the tests do)."""
+    if event.action in IGNORED_ACTIONS:
+        return
+    try:
+        with transaction.atomic():
+            _apply_event(event, dossier)
+    except Exception:
+        if getattr(settings, "DASHBOARD_STATS_STRICT", False):
+            raise
+        logger.exception("Statistics not updated for event %s of dossier %s", event.pk, dossier.pk)
+        cache.set(STALE_KEY, timezone.now().isoformat(), None)
+
+
+def _apply_event(event: DossierEvent, dossier: Dossier) -> None:
+    stat = DossierStat.objects.select_for_update().filter(pk=dossier.pk).first()
+    if stat is not None and event.pk and event.pk <= stat.last_event_id:
+        return
+    if stat is None:
+        state = LedgerState(
+            agency_id=dossier.agency_id,
+            procedure_id=dossier.procedure_id,
+            field_id=dossier.procedure.field_id,
+            channel=dossier.channel,
+        )
+    else:
+        state = _state_of(stat)
+    kinds = _doc_kinds(dossier.pk) if (state.accepted_at is not None or event.action == "accept") else set()
+    ctx = Context(
+        tz=portal_tz(),
+        near_margin_days=_margin(),
+        fee_amount=dossier.fee_amount,
+        has_input_docs=DocumentKind.INPUT in kinds,
+        has_result_doc=DocumentKind.RESULT in kinds,
+        calendar_factory=working_calendar,
+    )
+    new = fold(state, _event(event), ctx)
+    old_contribution = contribution(state, ctx.tz) if stat is not None else Counter()
+    _apply_deltas(new, difference(old_contribution, contribution(new, ctx.tz)))
+    _save_state(new, dossier.pk, exists=stat is not None)
+
+
+def stats_record_document(*, document: Document) -> None:
+    """Refresh the document-based facts (digitised dossier, electronic result) after a document is added or removed
+    outside a workflow action. Same transaction and failure rules as stats_record_event."""
+    try:
+        with transaction.atomic():
+            stat = DossierStat.objects.select_for_update().filter(pk=document.dossier_id).first()
+            if stat is None:
+                return
+            state = _state_of(stat)
+            kinds = _doc_kinds(document.dossier_id)
+            new = LedgerState(**_values(state))
+            new.has_input_docs = DocumentKind.INPUT in kinds
+            new.has_result_doc = DocumentKind.RESULT in kinds
+            if (new.has_input_docs, new.has_result_doc) == (state.has_input_docs, state.has_result_doc):
+                return
+            tz = portal_tz()
+            _apply_deltas(new, difference(contribution(state, tz), contribution(new, tz)))
+            _save_state(new, document.dossier_id, exists=True)
+    except Exception:
+        if getattr(settings, "DASHBOARD_STATS_STRICT", False):
+            raise
+        logger.exception("Statistics not updated for document %s", document.pk)
+        cache.set(STALE_KEY, timezone.now().isoformat(), None)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _apply_deltas(state: LedgerState, by_day: dict[date, dict[str, int]]) -> None:
+    if not by_day:
+        return
+    key = (state.agency_id, state.procedure_id, state.field_id)
+    by_month: dict[date, dict[str, int]] = {}
+    for day, deltas in by_day.items():
+        month = by_month.setdefault(month_of(day), {})
+        for column, delta in deltas.items():
+            month[column] = month.get(column, 0) + delta
+    for model, key_name, grouped in ((DailyStat, "day", by_day), (MonthlyStat, "month", by_month)):
+        grouped = {when: {c: d for c, d in deltas.items() if d} for when, deltas in grouped.items()}
+        grouped = {when: deltas for when, deltas in grouped.items() if deltas}
+        if not grouped:
+            continue
+        rows = [(when, *key, *(deltas.get(c, 0) for c in COLUMNS)) for when, deltas in sorted(grouped.items())]
+        touched = sorted({column for deltas in grouped.values() for column in deltas})
+        upsert_counters(model, key_name, rows, touched)
+
+
+def upsert_counters(model, key_name: str, rows: list[tuple], touched: Iterable[str]) -> None:
+    """INSERT ... ON CONFLICT (day|month, agency, procedure) DO UPDATE SET c = c + excluded.c for the touched
+    counters. Rows are (day|month, agency_id, procedure_id, field_id, *COLUMNS) sorted by date, so concurrent
+    transactions lock summary rows in the same order (no deadlock between two dossiers of one procedure).
+    PostgreSQL and SQLite both speak this dialect."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    names = [key_name, "agency_id", "procedure_id", "field_id", *COLUMNS]
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in touched)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(n) for n in names)}) VALUES {', '.join([placeholders] * len(rows))} "
+        f"ON CONFLICT ({qn(key_name)}, {qn('agency_id')}, {qn('procedure_id')}) DO UPDATE SET {updates}"
+    )
+    params = [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- rebuild ------------------------------------------------------------------------------------------------------
+
+
+def recompute(
+    *, batch_size: int = 2000, progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[object, LedgerState]]:
+    """Every filed dossier's ledger state, folded from its events from scratch (dossier id, state), in pk order."""
+    tz, margin = portal_tz(), _margin()
+    calendar = working_calendar()
+    last = None
+    done = 0
+    while True:
+        queryset = Dossier.objects.filter(submitted_at__isnull=False).order_by("pk")
+        if last is not None:
+            queryset = queryset.filter(pk__gt=last)
+        batch = list(
+            queryset.values_list("pk", "agency_id", "procedure_id", "procedure__field_id", "channel", "fee_amount")[
+                :batch_size
+            ]
+        )
+        if not batch:
+            return
+        last = batch[-1][0]
+        ids = [row[0] for row in batch]
+        kinds: dict = {}
+        for dossier_id, kind in (
+            Document.objects.filter(dossier_id__in=ids).values_list("dossier_id", "kind").distinct()
+        ):
+            kinds.setdefault(dossier_id, set()).add(kind)
+        events = (
+            DossierEvent.objects.filter(dossier_id__in=ids)
+            .exclude(action__in=IGNORED_ACTIONS)
+            .order_by("dossier_id", "pk")
+            .values_list("dossier_id", "pk", "action", "from_status", "to_status", "at", "payload")
+        )
+        by_dossier = {key: list(group) for key, group in groupby(events, key=lambda row: row[0])}
+        for dossier_id, agency_id, procedure_id, field_id, channel, fee_amount in batch:
+            dossier_kinds = kinds.get(dossier_id, set())
+            ctx = Context(
+                tz=tz,
+                near_margin_days=margin,
+                fee_amount=fee_amount,
+                has_input_docs=DocumentKind.INPUT in dossier_kinds,
+                has_result_doc=DocumentKind.RESULT in dossier_kinds,
+                calendar_factory=lambda: calendar,
+            )
+            state = LedgerState(agency_id=agency_id, procedure_id=procedure_id, field_id=field_id, channel=channel)
+            for _id, pk, action, from_status, to_status, at, payload in by_dossier.get(dossier_id, ()):
+                state = fold(state, Event(pk, action, from_status, to_status, at, payload or {}), ctx)
+            yield dossier_id, state
+        done += len(batch)
+        if progress:
+            progress(done)
+
+
+_INDEX = {column: i for i, column in enumerate(COLUMNS)}
+
+
+def _accumulate(totals: dict[tuple, list[int]], state: LedgerState, tz) -> None:
+    for (day, column), delta in contribution(state, tz).items():
+        key = (day, state.agency_id, state.procedure_id, state.field_id)
+        row = totals.get(key)
+        if row is None:
+            row = totals[key] = [0] * len(COLUMNS)
+        row[_INDEX[column]] += delta
+
+
+def daily_totals(states: Iterable[LedgerState]) -> dict[tuple, list[int]]:
+    """Sum of contributions: {(day, agency_id, procedure_id, field_id): [counter per COLUMNS]}."""
+    tz = portal_tz()
+    totals: dict[tuple, list[int]] = {}
+    for state in states:
+        _accumulate(totals, state, tz)
+    return totals
+
+
+def monthly_totals(daily: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
+    months: dict[tuple, list[int]] = {}
+    for (day, agency_id, procedure_id, field_id), values in daily.items():
+        key = (month_of(day), agency_id, procedure_id, field_id)
+        row = months.get(key)
+        if row is None:
+            months[key] = list(values)
+        else:
+            for i, value in enumerate(values):
+                row[i] += value
+    return months
+
+
+SUMMARY_TABLES = (DossierStat, DailyStat, MonthlyStat)
+
+
+def stats_rebuild(*, batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Recompute DossierStat, DailyStat and MonthlyStat from every dossier's events, atomically. On PostgreSQL the
+    tables are locked meanwhile: workflow actions wait and are folded in after, so nothing is lost or doubled."""
+    tz = portal_tz()
+    tables = ", ".join(model._meta.db_table for model in SUMMARY_TABLES)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+                # Deferred foreign-key checks of earlier writes in an enclosing transaction would block TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {tables}")
+        else:
+            for model in SUMMARY_TABLES:
+                model.objects.all().delete()
+        totals: dict[tuple, list[int]] = {}
+        pending: list[tuple] = []
+        count = 0
+        for dossier_id, state in recompute(batch_size=batch_size, progress=progress):
+            pending.append((dossier_id, *(getattr(state, name) for name in STATE_FIELDS)))
+            _accumulate(totals, state, tz)
+            if len(pending) >= batch_size:
+                _write(DossierStat, LEDGER_COLUMNS, pending)
+                count += len(pending)
+                pending = []
+        _write(DossierStat, LEDGER_COLUMNS, pending)
+        count += len(pending)
+        _write(DailyStat, ("day", *COUNTER_KEY, *COLUMNS), [(*k, *v) for k, v in sorted(totals.items())])
+        months = monthly_totals(totals)
+        _write(MonthlyStat, ("month", *COUNTER_KEY, *COLUMNS), [(*k, *v) for k, v in sorted(months.items())])
+    cache.delete(STALE_KEY)
+    return {"dossiers": count, "daily_rows": len(totals), "monthly_rows": len(months)}
+
+
+LEDGER_COLUMNS = ("dossier_id", *STATE_FIELDS)
+COUNTER_KEY = ("agency_id", "procedure_id", "field_id")
+
+
+def _write(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk insert plain tuples: COPY on PostgreSQL (the million-row rebuild), bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+        columns = ", ".join(by_attname[name] for name in names)
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    model.objects.bulk_create((model(**dict(zip(names, row, strict=True))) for row in rows), batch_size=500)

@@ -1,0 +1,12 @@
+"""Pages and API of the dashboard. Mounted at the site root: `path("", include("dashboard.urls"))`."""
+
+from django.urls import include, path
+
+from dashboard import views
+
+urlpatterns = [
+    path("api/v1/", include("dashboard.api_urls")),
+    path("ioc/", views.ioc_dashboard, name="ioc-dashboard"),
+    path("ioc/export/<slug:table>.<str:fmt>", views.ioc_export, name="ioc-export"),
+    path("thong-ke/", views.public_statistics, name="public-statistics"),
+]
