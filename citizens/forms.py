@@ -6,6 +6,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citizens.models import User
+
 
 class SignupForm(AllauthSignupForm):
     """allauth's signup plus the person's full name; `citizens.adapters.AccountAdapter.save_user` stores it."""
@@ -32,3 +34,52 @@ class SignupForm(AllauthSignupForm):
         if not full_name:
             raise forms.ValidationError(_("Vui lòng nhập họ và tên."))
         return full_name
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person keeps on their account: identity and contact details, and how they want to be told."""
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "national_id",
+            "phone",
+            "address",
+            "language",
+            "notify_email",
+            "notify_sms",
+            "notify_inapp",
+        ]
+        labels = {
+            "full_name": _("Họ và tên"),
+            "national_id": _("Số định danh cá nhân"),
+            "phone": _("Số điện thoại"),
+            "address": _("Địa chỉ liên hệ"),
+            "language": _("Ngôn ngữ nhận thông báo và hiển thị"),
+            "notify_email": _("Qua email"),
+            "notify_sms": _("Qua tin nhắn SMS"),
+            "notify_inapp": _("Trong cổng (mục thông báo)"),
+        }
+        help_texts = {
+            "national_id": _("12 chữ số, in trên thẻ căn cước."),
+            "phone": _("Ví dụ 0912345678. Cần có để nhận SMS."),
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "national_id": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12, "class": "input--short mono"}
+            ),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+        }
+
+    def clean_national_id(self):
+        value = (self.cleaned_data.get("national_id") or "").strip()
+        return value or None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify_sms") and not cleaned.get("phone"):
+            self.add_error("phone", _("Cần số điện thoại để nhận thông báo qua SMS."))
+        return cleaned

@@ -22,14 +22,15 @@ class Series:
 
 
 def nice_max(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 2.5, 5 × 10^n)."""
+    """A round axis maximum at or above `value` whose quarter is a round tick (1, 2, 3, 4, 5, 6, 8 × 10^n)."""
     if value <= 0:
         return 1
-    exponent = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * exponent:
-            return step * exponent
-    return 10 * exponent
+    quarter = value / 4
+    exponent = 10 ** math.floor(math.log10(quarter))
+    for step in (1, 2, 3, 4, 5, 6, 8, 10):
+        if quarter <= step * exponent:
+            return round(4 * step * exponent, 10)
+    return 40 * exponent
 
 
 def _fmt(value: float) -> str:

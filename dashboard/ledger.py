@@ -175,11 +175,12 @@ def _shift(moment: datetime, days: int, ctx: Context) -> datetime:
     return end_of_day(ctx.calendar.add_working_days(local_day(moment, ctx.tz), days), ctx.tz)
 
 
-def fold(state: LedgerState, event: Event, ctx: Context) -> LedgerState:
-    """The state after `event`. Events must be applied in order (at, id); an event already applied is ignored."""
+def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = False) -> LedgerState:
+    """The state after `event`. Events must be applied in the order they were written (id); an event already
+    applied is ignored. `inplace` updates `state` itself (the rebuild, which needs no "before")."""
     if event.id and event.id <= state.last_event_id:
         return state
-    s = copy.copy(state)
+    s = state if inplace else copy.copy(state)
     previous = (s.statutory_due_at, s.paused_at)
     s.last_event_id = event.id or s.last_event_id
     s.fee_amount = ctx.fee_amount

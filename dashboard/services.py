@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Case, F, JSONField, Max, When
 from django.utils import timezone
 
 from dashboard.ledger import (
@@ -25,7 +27,7 @@ from dashboard.ledger import (
     fold,
 )
 from dashboard.models import DailyStat, DossierStat, MonthlyStat
-from procedures.models import Document, DocumentKind, Dossier, DossierEvent
+from procedures.models import Document, DocumentKind, Dossier, DossierEvent, Procedure
 from procedures.services.calendar import portal_tz, working_calendar
 
 logger = logging.getLogger(__name__)
@@ -186,55 +188,121 @@ def upsert_counters(model, key_name: str, rows: list[tuple], touched: Iterable[s
 # --- rebuild ------------------------------------------------------------------------------------------------------
 
 
-def recompute(
-    *, batch_size: int = 2000, progress: Callable[[int], None] | None = None
-) -> Iterator[tuple[object, LedgerState]]:
-    """Every filed dossier's ledger state, folded from its events from scratch (dossier id, state), in pk order."""
+PAYLOAD_ACTIONS = ("accept", "supplement", "extend")  # the only events whose payload the fold reads
+
+
+def _event_rows() -> Iterator[tuple]:
+    """(dossier_id, event id, action, from, to, at, payload | None, agency_id, procedure_id, field_id, channel,
+    fee_amount) for every folded event of a filed dossier, ordered by dossier then event id, streamed."""
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        ignored = ", ".join(f"'{action}'" for action in sorted(IGNORED_ACTIONS))
+        payload = ", ".join(f"'{action}'" for action in PAYLOAD_ACTIONS)
+        sql = f"""
+            SELECT e.dossier_id, e.id, e.action, e.from_status, e.to_status,
+                   to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+                   CASE WHEN e.action IN ({payload}) THEN e.payload END,
+                   d.agency_id, d.procedure_id, p.field_id, d.channel, d.fee_amount
+            FROM {qn(DossierEvent._meta.db_table)} e
+            JOIN {qn(Dossier._meta.db_table)} d ON d.id = e.dossier_id
+            JOIN {qn(Procedure._meta.db_table)} p ON p.id = d.procedure_id
+            WHERE d.submitted_at IS NOT NULL AND e.action NOT IN ({ignored})
+            ORDER BY e.dossier_id, e.id
+        """
+        connection.ensure_connection()
+        with connection.connection.cursor(name="dashboard_rebuild_events") as cursor:
+            cursor.itersize = 20_000
+            cursor.execute(sql)
+            # Timestamps as text, parsed by the C fromisoformat: several times faster than the driver's loader.
+            parse = datetime.fromisoformat
+            for row in cursor:
+                yield (*row[:5], parse(row[5]), *row[6:])
+        return
+    payload = Case(When(action__in=PAYLOAD_ACTIONS, then=F("payload")), default=None, output_field=JSONField())
+    yield from (
+        DossierEvent.objects.filter(dossier__submitted_at__isnull=False)
+        .exclude(action__in=IGNORED_ACTIONS)
+        .annotate(folded_payload=payload)
+        .order_by("dossier_id", "pk")
+        .values_list(
+            "dossier_id",
+            "pk",
+            "action",
+            "from_status",
+            "to_status",
+            "at",
+            "folded_payload",
+            "dossier__agency_id",
+            "dossier__procedure_id",
+            "dossier__procedure__field_id",
+            "dossier__channel",
+            "dossier__fee_amount",
+        )  # fmt: skip
+        .iterator(chunk_size=5000)
+    )
+
+
+def _document_rows() -> Iterator[tuple]:
+    """(dossier_id, has input document, has result document), ordered by dossier, streamed."""
+    yield from (
+        Document.objects.values("dossier_id")
+        .annotate(
+            has_input=Max(Case(When(kind=DocumentKind.INPUT, then=1), default=0)),
+            has_result=Max(Case(When(kind=DocumentKind.RESULT, then=1), default=0)),
+        )
+        .order_by("dossier_id")
+        .values_list("dossier_id", "has_input", "has_result")
+        .iterator(chunk_size=20_000)
+    )
+
+
+def recompute(*, progress: Callable[[int], None] | None = None, **_ignored) -> Iterator[tuple[object, LedgerState]]:
+    """Every filed dossier's ledger state folded from its events from scratch: (dossier id, state), by dossier id.
+
+    One streamed pass over the events (joined with their dossier's attributes) merged with one streamed pass over
+    the documents, both ordered by dossier: memory stays flat whatever the number of dossiers."""
     tz, margin = portal_tz(), _margin()
     calendar = working_calendar()
-    last = None
+    documents = _document_rows()
+    pending_doc = next(documents, None)
     done = 0
-    while True:
-        queryset = Dossier.objects.filter(submitted_at__isnull=False).order_by("pk")
-        if last is not None:
-            queryset = queryset.filter(pk__gt=last)
-        batch = list(
-            queryset.values_list("pk", "agency_id", "procedure_id", "procedure__field_id", "channel", "fee_amount")[
-                :batch_size
-            ]
-        )
-        if not batch:
-            return
-        last = batch[-1][0]
-        ids = [row[0] for row in batch]
-        kinds: dict = {}
-        for dossier_id, kind in (
-            Document.objects.filter(dossier_id__in=ids).values_list("dossier_id", "kind").distinct()
-        ):
-            kinds.setdefault(dossier_id, set()).add(kind)
-        events = (
-            DossierEvent.objects.filter(dossier_id__in=ids)
-            .exclude(action__in=IGNORED_ACTIONS)
-            .order_by("dossier_id", "pk")
-            .values_list("dossier_id", "pk", "action", "from_status", "to_status", "at", "payload")
-        )
-        by_dossier = {key: list(group) for key, group in groupby(events, key=lambda row: row[0])}
-        for dossier_id, agency_id, procedure_id, field_id, channel, fee_amount in batch:
-            dossier_kinds = kinds.get(dossier_id, set())
-            ctx = Context(
-                tz=tz,
-                near_margin_days=margin,
-                fee_amount=fee_amount,
-                has_input_docs=DocumentKind.INPUT in dossier_kinds,
-                has_result_doc=DocumentKind.RESULT in dossier_kinds,
-                calendar_factory=lambda: calendar,
-            )
-            state = LedgerState(agency_id=agency_id, procedure_id=procedure_id, field_id=field_id, channel=channel)
-            for _id, pk, action, from_status, to_status, at, payload in by_dossier.get(dossier_id, ()):
-                state = fold(state, Event(pk, action, from_status, to_status, at, payload or {}), ctx)
-            yield dossier_id, state
-        done += len(batch)
-        if progress:
+    for dossier_id, rows in groupby(_event_rows(), key=lambda row: row[0]):
+        while pending_doc is not None and pending_doc[0] < dossier_id:
+            pending_doc = next(documents, None)
+        has_input = has_result = False
+        if pending_doc is not None and pending_doc[0] == dossier_id:
+            has_input, has_result = bool(pending_doc[1]), bool(pending_doc[2])
+        state = ctx = None
+        for (
+            _d,
+            pk,
+            action,
+            from_status,
+            to_status,
+            at,
+            payload,
+            agency_id,
+            procedure_id,
+            field_id,
+            channel,
+            fee,
+        ) in rows:
+            if state is None:
+                state = LedgerState(agency_id=agency_id, procedure_id=procedure_id, field_id=field_id, channel=channel)
+                ctx = Context(
+                    tz=tz,
+                    near_margin_days=margin,
+                    fee_amount=fee,
+                    has_input_docs=has_input,
+                    has_result_doc=has_result,
+                    calendar_factory=lambda: calendar,
+                )
+            if isinstance(payload, str):  # Django's PostgreSQL backend hands jsonb over as text
+                payload = json.loads(payload)
+            fold(state, Event(pk, action, from_status, to_status, at, payload or {}), ctx, inplace=True)
+        yield dossier_id, state
+        done += 1
+        if progress and done % 10_000 == 0:
             progress(done)
 
 
@@ -293,7 +361,7 @@ def stats_rebuild(*, batch_size: int = 2000, progress: Callable[[int], None] | N
         totals: dict[tuple, list[int]] = {}
         pending: list[tuple] = []
         count = 0
-        for dossier_id, state in recompute(batch_size=batch_size, progress=progress):
+        for dossier_id, state in recompute(progress=progress):
             pending.append((dossier_id, *(getattr(state, name) for name in STATE_FIELDS)))
             _accumulate(totals, state, tz)
             if len(pending) >= batch_size:

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +201,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agency"]
     readonly_fields = ["consecutive_failures", "disabled_at", "created_at"]
     actions = ["enable"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description=_("Bật lại (đặt lại số lần lỗi)"), permissions=["change"])
     def enable(self, request, queryset):

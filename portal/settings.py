@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "procedures.models.dossier.Status",
+        "DossierOutcomeEnum": "procedures.models.dossier.Outcome",
         "DocumentKindEnum": "procedures.models.DocumentKind",
         "NotificationKindEnum": "notifications.models.Kind",
     },

@@ -11,5 +11,9 @@ urlpatterns = [
     path("api/v1/", include("procedures.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("can-bo/", include("procedures.workspace.urls")),
     path("", include("procedures.views.urls")),
 ]
+
+handler404 = "portal.errors.not_found"
+handler500 = "portal.errors.server_error"

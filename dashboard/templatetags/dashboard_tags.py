@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from urllib.parse import urlencode
 
 from django import template
@@ -16,6 +17,8 @@ register = template.Library()
 def num(value, digits=0):
     if value is None or value == "":
         return "—"
+    if isinstance(value, Fraction):
+        value = round(float(value), int(digits) if digits else 0)
     return number_format(value, decimal_pos=int(digits) if digits else None, use_l10n=True, force_grouping=True)
 
 

@@ -11,6 +11,7 @@ from procedures.models.dossier import (
     Outcome,
     Status,
 )
+from procedures.models.rating import Rating
 
 __all__ = [
     "Agency",
@@ -29,6 +30,7 @@ __all__ = [
     "Procedure",
     "ProcedureStep",
     "ProcedureVersion",
+    "Rating",
     "Status",
     "VersionStatus",
 ]

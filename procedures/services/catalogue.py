@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,6 +18,7 @@ from procedures.errors import InvalidInput
 from procedures.models import Agency, Field, OnlineLevel, Procedure, ProcedureStep, ProcedureVersion, VersionStatus
 
 STEP_ROLES = {"reception", "specialist", "leader"}
+COPY_TYPES = {"original", "copy", "certified_copy"}
 
 
 def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None = None) -> list[str]:
@@ -47,10 +48,13 @@ def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None =
                 problems.append(
                     _("Bước %(i)s: cơ quan không có phòng ban '%(d)s'.") % {"i": index, "d": step.get("department")}
                 )
-            elif step.get("role") in STEP_ROLES and not StaffMembership.objects.filter(
-                agency=agency, role=step.get("role"), is_active=True
-            ).exists():
-                problems.append(_("Bước %(i)s: cơ quan chưa có cán bộ vai trò '%(r)s'.") % {"i": index, "r": step["role"]})
+            elif (
+                step.get("role") in STEP_ROLES
+                and not StaffMembership.objects.filter(agency=agency, role=step.get("role"), is_active=True).exists()
+            ):
+                problems.append(
+                    _("Bước %(i)s: cơ quan chưa có cán bộ vai trò '%(r)s'.") % {"i": index, "r": step["role"]}
+                )
     if limit_value is not None:
         # A within-the-day procedure (value 0) may allot fractions of its one day.
         ceiling = limit_value if limit_value > 0 else Decimal(1)
@@ -58,10 +62,101 @@ def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None =
             problems.append(
                 _("Tổng số ngày của các bước (%(t)s) vượt thời hạn giải quyết (%(l)s).") % {"t": total, "l": ceiling}
             )
-    codes = [doc.get("code") for doc in version_spec.get("documents") or []]
+    for index, step in enumerate(steps, start=1):
+        if not str(step.get("name") or "").strip():
+            problems.append(_("Bước %(i)s: chưa có tên bước.") % {"i": index})
+    cutoff = limit.get("same_day_cutoff")
+    if cutoff:
+        try:
+            time.fromisoformat(str(cutoff))
+        except ValueError:
+            problems.append(_("Giờ chốt trong ngày không hợp lệ: %(c)s.") % {"c": cutoff})
+    problems += _document_problems(version_spec.get("documents") or [])
+    problems += _case_problems(version_spec.get("cases") or [])
+    problems += _routing_problems(version_spec.get("routing_rules") or [], version_spec, agency=agency)
+    return problems
+
+
+def _document_problems(documents: list) -> list[str]:
+    problems = []
+    codes = [doc.get("code") for doc in documents]
     if len(codes) != len(set(codes)):
         problems.append(_("Mã thành phần hồ sơ bị trùng."))
+    for index, doc in enumerate(documents, start=1):
+        where = _("Thành phần hồ sơ %(i)s (%(c)s)") % {"i": index, "c": doc.get("code") or "?"}
+        if not doc.get("code"):
+            problems.append(_("%(w)s: chưa có mã.") % {"w": where})
+        if not str(doc.get("name") or "").strip():
+            problems.append(_("%(w)s: chưa có tên.") % {"w": where})
+        if doc.get("copy_type") not in COPY_TYPES:
+            problems.append(_("%(w)s: loại bản không hợp lệ.") % {"w": where})
+        if not doc.get("accept"):
+            problems.append(_("%(w)s: cần ít nhất một loại tệp được chấp nhận.") % {"w": where})
+        max_bytes = doc.get("max_bytes")
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
+            problems.append(_("%(w)s: dung lượng tối đa phải là số dương.") % {"w": where})
     return problems
+
+
+def _case_problems(cases: list) -> list[str]:
+    problems = []
+    codes = [case.get("code") for case in cases]
+    if len(codes) != len(set(codes)):
+        problems.append(_("Mã trường hợp bị trùng."))
+    for index, case in enumerate(cases, start=1):
+        where = _("Trường hợp %(i)s (%(c)s)") % {"i": index, "c": case.get("code") or "?"}
+        if not case.get("code") or not str(case.get("name") or "").strip():
+            problems.append(_("%(w)s: cần mã và tên.") % {"w": where})
+        case_limit = case.get("time_limit")
+        if case_limit is not None:
+            try:
+                Decimal(str(case_limit.get("value")))
+            except (InvalidOperation, TypeError, AttributeError):
+                problems.append(_("%(w)s: thời hạn không hợp lệ.") % {"w": where})
+        fee = case.get("fee")
+        if fee is not None and (not isinstance(fee, int) or isinstance(fee, bool) or fee < 0):
+            problems.append(_("%(w)s: phí phải là số đồng không âm.") % {"w": where})
+    return problems
+
+
+def _routing_problems(rules: Any, spec: Mapping[str, Any], *, agency: Agency | None) -> list[str]:
+    from procedures.services.routing import routing_rules_problems
+
+    problems = routing_rules_problems(rules)
+    if problems or not isinstance(rules, list):
+        return problems
+    keys = {f.get("key") for f in spec.get("fields") or [] if isinstance(f, Mapping)}
+    step_count = len(spec.get("steps") or [])
+    for index, rule in enumerate(rules, start=1):
+        where = _("Quy tắc điều phối %(i)s") % {"i": index}
+        for position in rule.get("steps") or []:
+            if not 1 <= position <= step_count:
+                problems.append(_("%(w)s: không có bước %(p)s.") % {"w": where, "p": position})
+        for key in _condition_fields(rule.get("when")):
+            if key not in keys:
+                problems.append(_("%(w)s: trường '%(k)s' không có trong biểu mẫu.") % {"w": where, "k": key})
+        target = agency
+        if rule.get("agency"):
+            target = Agency.objects.filter(identity_code=rule["agency"], is_active=True).first()
+            if target is None:
+                problems.append(_("%(w)s: không có cơ quan '%(a)s'.") % {"w": where, "a": rule["agency"]})
+        if target is not None and rule.get("department"):
+            if not target.departments.filter(code=rule["department"]).exists():
+                problems.append(
+                    _("%(w)s: cơ quan %(a)s không có phòng ban '%(d)s'.")
+                    % {"w": where, "a": target.identity_code, "d": rule["department"]}
+                )
+    return problems
+
+
+def _condition_fields(condition: Any) -> list[str]:
+    if not isinstance(condition, Mapping):
+        return []
+    if "all" in condition or "any" in condition:
+        return [k for part in condition.get("all") or condition.get("any") or [] for k in _condition_fields(part)]
+    if "not" in condition:
+        return _condition_fields(condition["not"])
+    return [condition["field"]] if condition.get("field") else []
 
 
 def _cutoff(value: str | None) -> time | None:
@@ -72,7 +167,8 @@ def _cutoff(value: str | None) -> time | None:
 def procedure_import(*, template: Mapping[str, Any], agency: Agency, publish: bool = True) -> Procedure:
     """Create or update a procedure from its JSON template, adding a new version (published unless asked not to).
 
-    Idempotent for seeding: if the current published version already equals the template, nothing changes."""
+    Idempotent for seeding: if the current published version already equals the template, nothing changes.
+    With `publish=False` the template lands in the procedure's open draft (replacing its content) or a new one."""
     field_spec = template["field"]
     field, _created = Field.objects.update_or_create(
         code=field_spec["code"], defaults={"name": field_spec["name"], "name_en": field_spec.get("name_en", "")}
@@ -103,40 +199,64 @@ def procedure_import(*, template: Mapping[str, Any], agency: Agency, publish: bo
     problems = version_problems(spec, agency=agency) if publish else []
     if problems:
         raise InvalidInput(_("Mẫu thủ tục chưa hợp lệ."), errors={"version": problems})
-    number = (procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    limit = spec["time_limit"]
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=number,
-        status=VersionStatus.DRAFT,
-        fee=int(spec.get("fee") or 0),
-        fee_note=spec.get("fee_note", ""),
-        time_limit_value=Decimal(str(limit["value"])),
-        time_limit_unit=limit.get("unit", TimeUnit.WORKING_DAYS),
-        same_day_cutoff=_cutoff(limit.get("same_day_cutoff")),
-        supplement_policy=spec.get("supplement_policy", "pause"),
-        form_fields=list(spec.get("fields") or []),
-        documents=list(spec.get("documents") or []),
-        cases=list(spec.get("cases") or []),
-        routing_rules=list(spec.get("routing_rules") or []),
-        result_template=spec.get("result_template", ""),
-    )
-    ProcedureStep.objects.bulk_create(
-        ProcedureStep(
-            version=version,
-            position=index,
-            name=step["name"],
-            name_en=step.get("name_en", ""),
-            department_code=step["department"],
-            role=step["role"],
-            allotted_days=Decimal(str(step["allotted_days"])),
-        )
-        for index, step in enumerate(spec.get("steps") or [], start=1)
-    )
+    draft = None if publish else procedure.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
+    if draft is None:
+        number = (procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        draft = ProcedureVersion(procedure=procedure, number=number, status=VersionStatus.DRAFT)
+    version = version_write(version=draft, spec=spec)
     if publish:
         version_publish(version=version)
         procedure.refresh_from_db()
     return procedure
+
+
+def _effective_date(value: Any) -> date | None:
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+@transaction.atomic
+def version_write(*, version: ProcedureVersion, spec: Mapping[str, Any]) -> ProcedureVersion:
+    """Store `spec` (a template's `version` object) as the whole content of a draft, steps included.
+
+    A published or retired version is refused (by the model's guard): dossiers were filed under it."""
+    limit = spec.get("time_limit") or {}
+    try:
+        limit_value = Decimal(str(limit.get("value")))
+        cutoff = _cutoff(limit.get("same_day_cutoff"))
+        effective = _effective_date(spec.get("effective_date"))
+        steps = [
+            ProcedureStep(
+                position=index,
+                name=step["name"],
+                name_en=step.get("name_en", ""),
+                department_code=step["department"],
+                role=step["role"],
+                allotted_days=Decimal(str(step["allotted_days"])),
+            )
+            for index, step in enumerate(spec.get("steps") or [], start=1)
+        ]
+    except (InvalidOperation, TypeError, ValueError, KeyError) as exc:
+        raise InvalidInput(_("Mẫu thủ tục chưa hợp lệ."), errors={"version": [str(exc)]}) from exc
+    version.effective_date = effective
+    version.fee = int(spec.get("fee") or 0)
+    version.fee_note = spec.get("fee_note", "")
+    version.time_limit_value = limit_value
+    version.time_limit_unit = limit.get("unit", TimeUnit.WORKING_DAYS)
+    version.same_day_cutoff = cutoff
+    version.supplement_policy = spec.get("supplement_policy", "pause")
+    version.form_fields = list(spec.get("fields") or [])
+    version.documents = list(spec.get("documents") or [])
+    version.cases = list(spec.get("cases") or [])
+    version.routing_rules = list(spec.get("routing_rules") or [])
+    version.result_template = spec.get("result_template", "")
+    version.save()
+    version.steps.all().delete()
+    for step in steps:
+        step.version = version
+    ProcedureStep.objects.bulk_create(steps)
+    return version
 
 
 @transaction.atomic
@@ -162,7 +282,9 @@ def _decimal_str(value: Any) -> str:
 
 def _normalised(spec: Mapping[str, Any]) -> dict:
     limit = spec.get("time_limit") or {}
+    effective = spec.get("effective_date")
     return {
+        "effective_date": effective.isoformat() if isinstance(effective, date) else (effective or None),
         "fee": int(spec.get("fee") or 0),
         "fee_note": spec.get("fee_note", ""),
         "time_limit": {
@@ -193,6 +315,7 @@ def version_export(version: ProcedureVersion) -> dict:
     """A version as the template's `version` object (the shape `procedure_import` reads)."""
     return _normalised(
         {
+            "effective_date": version.effective_date,
             "fee": version.fee,
             "fee_note": version.fee_note,
             "time_limit": {

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from citizens.roles import Role
 from procedures import formschema
 from procedures.errors import DomainError, NotFound
-from procedures.models import DocumentKind, Status
+from procedures.models import DocumentKind, Rating, Status
 from procedures.selectors import (
     actor_roles,
     dossier_available_actions,
@@ -109,6 +109,15 @@ def _timeline(dossier, events, *, viewer) -> list[dict]:
     return rows
 
 
+def _supplement_request(events) -> dict | None:
+    """The open supplement request's items and how many fields and documents it names."""
+    event = next((e for e in reversed(events) if e.action == Action.REQUEST_SUPPLEMENT), None)
+    if event is None:
+        return None
+    payload = event.payload or {}
+    return {"at": event.at, "fields": len(payload.get("fields") or []), "documents": len(payload.get("documents") or [])}
+
+
 @login_required
 def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     dossier = dossier_detail_for(user=request.user, dossier_id=dossier_id)
@@ -157,6 +166,10 @@ def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "current_step": current_step,
         "is_applicant": is_applicant,
         "editable": is_applicant and dossier.status in EDITABLE_STATUSES,
+        "can_pay": is_applicant and dossier.status == Status.AWAITING_PAYMENT and bool(dossier.fee_amount),
+        "rating": Rating.objects.filter(dossier_id=dossier.pk).first(),
+        "can_rate": is_applicant and dossier.status == Status.DELIVERED,
+        "supplement_request": _supplement_request(events) if dossier.status == Status.SUPPLEMENT_REQUESTED else None,
         "extended": bool(dossier.original_due_at and dossier.due_at and dossier.due_at != dossier.original_due_at),
     }
     return render(request, "procedures/dossier_detail.html", context)
@@ -188,6 +201,7 @@ def dossier_action(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     else:
         if action == Action.SUBMIT:
             messages.success(request, _("Đã nộp hồ sơ. Mã hồ sơ của bạn: %(code)s.") % {"code": dossier.code})
+            return redirect("dossier-submitted", dossier_id=dossier_id)
         else:
             label = APPLICANT_ACTIONS[Action(action)]
             messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": label})

@@ -16,8 +16,9 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from procedures import formschema, units
@@ -185,6 +186,34 @@ def _condition(field: Mapping, level: list[Mapping], prefix: str, lang: str) -> 
     }
 
 
+def _checks(field: Mapping, kind: Any, label: str, lang: str) -> str:
+    """The checks portal.js may run before the server does, with the server's own messages (formschema's), so the
+    inline message and the one after submitting read the same. The server stays the authority."""
+    if kind not in ("text", "textarea", "email", "phone", "national_id", "number", "date", "select"):
+        return ""
+    checks: dict[str, Any] = {}
+    if field.get("required") is True:
+        checks["required"] = f"{label}: {formschema._m_required().text(lang)}"
+    if kind in ("text", "textarea", "email", "phone") and isinstance(field.get("pattern"), str):
+        checks["pattern"] = [field["pattern"], f"{label}: {formschema._m_pattern().text(lang)}"]
+    if kind == "number":
+        for bound, message in (("min", formschema._m_min_value), ("max", formschema._m_max_value)):
+            if isinstance(field.get(bound), int | float) and not isinstance(field.get(bound), bool):
+                checks[bound] = [field[bound], f"{label}: {message(field[bound]).text(lang)}"]
+    if kind == "national_id":
+        checks["digits"] = [
+            12,
+            label
+            + ": "
+            + (
+                "a personal identification number has exactly 12 digits."
+                if lang == "en"
+                else "số định danh cá nhân phải gồm đúng 12 chữ số."
+            ),
+        ]
+    return json.dumps(checks, ensure_ascii=False) if checks else ""
+
+
 def build_widgets(fields: Any, data: Mapping, errors: Mapping[str, list[str]], prefix: str = "") -> list[dict]:
     """What the template needs for each field of a level: name, id, label, help, value(s), options, errors."""
     lang = _lang()
@@ -204,6 +233,7 @@ def build_widgets(fields: Any, data: Mapping, errors: Mapping[str, list[str]], p
             "errors": list(errors.get(name, [])),
             "visible_if": _condition(field, level, prefix, lang),
         }
+        widget["checks"] = _checks(field, kind, widget["label"], lang)
         if kind in ("text", "textarea", "email", "phone", "national_id", "number", "date"):
             widget["value"] = "" if value is None else str(value)
             if kind == "date" and isinstance(value, str) and ISO_RE.fullmatch(value):
@@ -270,12 +300,57 @@ def _summary(widgets: list[dict], errors: Mapping[str, list[str]]) -> list[dict]
     return rows
 
 
+# --- supplement scope and autosave --------------------------------------------------------------------------------
+
+
+def supplement_scope(dossier) -> tuple[set[str], set[str]] | None:
+    """The fields and documents the open supplement request names, or None when it names neither (then the
+    applicant may change anything, as the services allow)."""
+    if dossier is None or dossier.status != Status.SUPPLEMENT_REQUESTED:
+        return None
+    event = next(
+        (e for e in sorted(dossier.events.all(), key=lambda e: (e.at, e.id), reverse=True) if e.action == "request_supplement"),
+        None,
+    )
+    payload = (event.payload or {}) if event else {}
+    fields = {str(k) for k in payload.get("fields") or []}
+    documents = {str(c) for c in payload.get("documents") or []}
+    return (fields, documents) if fields or documents else None
+
+
+def _scoped_fields(form_fields: Any, scope: tuple[set[str], set[str]] | None) -> list[Mapping]:
+    """Only the fields a supplement request named, shown unconditionally (the officer asked for them)."""
+    if scope is None:
+        return list(form_fields or [])
+    return [{**f, "visible_if": None} for f in _fields(form_fields) if f["key"] in scope[0]]
+
+
+def _autosave_response(dossier, errors: Mapping[str, list[str]]) -> JsonResponse:
+    return JsonResponse(
+        {
+            "id": str(dossier.pk),
+            "version": dossier.version,
+            "edit_url": reverse("dossier-edit", kwargs={"dossier_id": dossier.pk}),
+            "skipped": sorted(errors),
+            "saved_at": dossier.updated_at.isoformat(),
+        }
+    )
+
+
+def _without_invalid(data: dict, errors: Mapping[str, list[str]]) -> dict:
+    """Autosave keeps what is valid so far: answers with a problem (half-typed) wait for the next save."""
+    bad = {path.split(".", 1)[0] for path in errors}
+    return {k: v for k, v in data.items() if k not in bad}
+
+
 # --- pages -------------------------------------------------------------------------------------------------------
 
 
-def _form_context(version, data, errors, *, case_code: str = "", cases_editable: bool = True) -> dict:
+def _form_context(
+    version, data, errors, *, case_code: str = "", cases_editable: bool = True, fields: Any = None
+) -> dict:
     lang = _lang()
-    widgets = build_widgets(version.form_fields, data, errors)
+    widgets = build_widgets(version.form_fields if fields is None else fields, data, errors)
     cases = [
         {
             "code": case.get("code", ""),
@@ -320,7 +395,20 @@ def dossier_file(request: HttpRequest, code: str) -> HttpResponse:
         case_code = request.POST.get("_case", "")
         saving = _wants_save(request.POST)
         problems: dict[str, list[str]] = {}
-        data = parse_level(version.form_fields, request.POST, drop_empty_items=saving, problems=problems)
+        autosave = "_autosave" in request.POST
+        data = parse_level(version.form_fields, request.POST, drop_empty_items=saving or autosave, problems=problems)
+        if autosave:
+            found = {**formschema.validate_data(version.form_fields, data, partial=True, lang=_lang()), **problems}
+            try:
+                dossier = dossier_create(
+                    applicant=request.user,
+                    procedure_code=procedure.code,
+                    data=_without_invalid(data, found),
+                    case_code=case_code,
+                )
+            except DomainError as exc:
+                return JsonResponse({"detail": exc.message, "errors": exc.errors}, status=400)
+            return _autosave_response(dossier, found)
         if saving:
             partial = "_continue" not in request.POST
             errors = {**formschema.validate_data(version.form_fields, data, partial=partial, lang=_lang()), **problems}
@@ -341,6 +429,7 @@ def dossier_file(request: HttpRequest, code: str) -> HttpResponse:
         "procedure": procedure,
         "procedure_name": localized(procedure),
         "dossier": None,
+        "autosave": True,
         **_form_context(version, data, errors, case_code=case_code),
     }
     return render(request, "procedures/filing_form.html", context)
@@ -353,6 +442,30 @@ def _own_editable(request: HttpRequest, dossier_id: UUID):
     return dossier
 
 
+def _autosave(request: HttpRequest, dossier, data: dict, problems: dict) -> JsonResponse:
+    """A draft's background save (portal.js posts the form every few seconds after a change)."""
+    if dossier.status != Status.DRAFT:
+        return JsonResponse({"detail": _("Chỉ hồ sơ nháp được tự động lưu.")}, status=409)
+    version = dossier.procedure_version
+    merged = {**dossier.data, **data}
+    found = {**formschema.validate_data(version.form_fields, merged, partial=True, lang=_lang()), **problems}
+    valid = _without_invalid(data, found)
+    changed = {k: v for k, v in formschema.clean_data(version.form_fields, {**dossier.data, **valid}).items() if k in valid}
+    changed = {k: v for k, v in changed.items() if dossier.data.get(k) != v}
+    try:
+        version_number = int(request.POST.get("version", ""))
+    except ValueError:
+        version_number = None
+    try:
+        if changed:
+            dossier = dossier_update_data(
+                dossier_id=dossier.pk, actor=request.user, data=changed, version=version_number
+            )
+    except DomainError as exc:
+        return JsonResponse({"detail": exc.message, "errors": exc.errors}, status=exc.status_code)
+    return _autosave_response(dossier, found)
+
+
 @login_required
 def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     """Change the answers of a draft (or of a dossier sent back for supplement)."""
@@ -361,12 +474,17 @@ def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         messages.info(request, _("Hồ sơ đã nộp không thể sửa thông tin."))
         return redirect("dossier-detail", dossier_id=dossier.pk)
     version = dossier.procedure_version
+    scope = supplement_scope(dossier)
+    form_fields = _scoped_fields(version.form_fields, scope)
     data: dict = dict(dossier.data)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         saving = _wants_save(request.POST)
         problems: dict[str, list[str]] = {}
-        data = parse_level(version.form_fields, request.POST, drop_empty_items=saving, problems=problems)
+        autosave = "_autosave" in request.POST
+        data = parse_level(form_fields, request.POST, drop_empty_items=saving or autosave, problems=problems)
+        if autosave:
+            return _autosave(request, dossier, data, problems)
         if saving:
             merged = {**dossier.data, **data}
             partial = dossier.status == Status.DRAFT and "_continue" not in request.POST
@@ -396,12 +514,16 @@ def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
                     target = "dossier-documents" if "_continue" in request.POST else "dossier-detail"
                     return redirect(target, dossier_id=dossier.pk)
         else:
-            _edit_groups(version.form_fields, data, request.POST)
+            _edit_groups(form_fields, data, request.POST)
     context = {
         "procedure": dossier.procedure,
         "procedure_name": localized(dossier.procedure),
         "dossier": dossier,
-        **_form_context(version, data, errors, case_code=dossier.case_code, cases_editable=False),
+        "scoped": scope is not None,
+        "autosave": dossier.status == Status.DRAFT,
+        **_form_context(
+            version, data, errors, case_code=dossier.case_code, cases_editable=False, fields=form_fields
+        ),
     }
     return render(request, "procedures/filing_form.html", context)
 
@@ -433,9 +555,12 @@ def dossier_documents(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         return redirect("dossier-documents", dossier_id=dossier.pk)
 
     version = dossier.procedure_version
+    scope = supplement_scope(dossier)
     files = [d for d in dossier.documents.all() if d.kind == DocumentKind.INPUT]
     requirements = []
     for spec in version.documents:
+        if scope is not None and spec.get("code") not in scope[1]:
+            continue  # a supplement names what to add; the rest stays as filed
         attached = [d for d in files if d.requirement == spec.get("code")]
         requirements.append(
             {
@@ -456,5 +581,7 @@ def dossier_documents(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "requirements": requirements,
         "missing": sum(1 for r in requirements if r["missing"]),
         "submit_action": "submit" if dossier.status == Status.DRAFT else "supplement",
+        "scoped": scope is not None,
+        "scoped_fields": bool(scope and scope[0]),
     }
     return render(request, "procedures/filing_documents.html", context)

@@ -300,7 +300,9 @@ def test_dossier_list_rejects_bad_query_parameters(world, user, query, expected)
     check(client_for(getattr(world, user)).get(DOSSIERS + query), expected)
 
 
-@pytest.mark.parametrize("query", ["?page_size=abc", "?page_size=-1", "?page_size=100000", "?overdue=false&status=", "?overdue="])
+@pytest.mark.parametrize(
+    "query", ["?page_size=abc", "?page_size=-1", "?page_size=100000", "?overdue=false&status=", "?overdue="]
+)
 def test_dossier_list_tolerates_odd_page_sizes(world, query):
     submitted(world)
     response = client_for(world.citizen).get(DOSSIERS + query)

@@ -282,3 +282,12 @@ def test_unknown_province_is_a_400_with_a_message(api, province):
     response = api.get(UNITS, {"province": province})
     assert response.status_code == 400
     assert province in response.json()["province"][0]
+
+
+def test_applicant_type_filter_on_postgresql(catalogue, api):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("selectors.procedure_list filters applicant_type with JSON containment, PostgreSQL only")
+    assert codes(api.get(PROCEDURES, {"applicant_type": "business"})) == set()
+    assert "1.001193" in codes(api.get(PROCEDURES, {"applicant_type": "citizen"}))

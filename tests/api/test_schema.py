@@ -31,7 +31,9 @@ def test_schema_endpoint(api):
     }.items():
         assert methods <= set(paths[path]), path
     components = schema["components"]["schemas"]
-    assert {"DossierDetail", "DossierActionRequest", "ProcedureDetail", "PaginatedDossierListList", "Track"} <= set(components)
+    assert {"DossierDetail", "DossierActionRequest", "ProcedureDetail", "PaginatedDossierListList", "Track"} <= set(
+        components
+    )
     assert "sessionToken" in schema["components"]["securitySchemes"]
     # The track endpoint is public; the dossier endpoints are not.
     assert paths["/api/v1/track/{code}/"]["get"].get("security") in ([], [{}], None)

@@ -165,4 +165,6 @@ def test_svg_chart_is_well_formed_and_escaped():
     assert "&lt;Tiêu đề&gt;" in str(svg) and "x&lt;y" in str(svg)
     bars = charts.bar_chart("c2", "t", ["a", "b"], [charts.Series("s", [3, 0], "dash-c2")])
     ET.fromstring(str(bars))
-    assert charts.nice_max(0) == 1 and charts.nice_max(7) == 10 and charts.nice_max(180) == 200
+    assert charts.nice_max(0) == 1
+    assert charts.nice_max(23) == 24 and charts.nice_max(7) == 8 and charts.nice_max(180) == 200
+    assert charts.nice_max(1) == 1.2

@@ -16,9 +16,10 @@ ACCEPT_AT = at(2026, 3, 2, 10, 0)
 DUE_DATE = "09/03/2026"
 
 
-def draft(world, applicant=None) -> Dossier:
+def draft(world, applicant=None, *, procedure=None, data=None) -> Dossier:
     applicant = applicant or world.citizen
-    dossier = dossier_create(applicant=applicant, procedure_code=world.procedure.code, data=VALID_DATA)
+    code = (procedure or world.procedure).code
+    dossier = dossier_create(applicant=applicant, procedure_code=code, data=VALID_DATA if data is None else data)
     Document.objects.create(
         dossier=dossier,
         requirement="declaration",

@@ -141,3 +141,87 @@ def test_the_schema_documents_every_endpoint():
     assert listing["operationId"] == "notifications_list"
     assert {"page", "page_size", "unread"} <= {parameter["name"] for parameter in listing["parameters"]}
     assert "404" in schema["paths"]["/api/v1/notifications/{id}/read/"]["post"]["responses"]
+
+
+# --- a dossier's notifications, for its agency's staff --------------------------------------------------------------
+
+
+def dossier_list_url(dossier) -> str:
+    return f"/api/v1/dossiers/{dossier.pk}/notifications/"
+
+
+def resend_url(notification) -> str:
+    return f"/api/v1/notifications/{notification.pk}/resend/"
+
+
+def test_staff_see_every_message_about_a_dossier_with_its_attempts(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submitted(world)
+    response = client_for(world.specialist).get(dossier_list_url(dossier))
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    # The applicant's e-mail and inbox item, and the desk's "new dossier" message on both channels.
+    assert {(row["recipient"]["id"], row["channel"], row["is_applicant"]) for row in rows} == {
+        (world.citizen.pk, "email", True),
+        (world.citizen.pk, "inapp", True),
+        (world.reception.pk, "email", False),
+        (world.reception.pk, "inapp", False),
+    }
+    email = next(row for row in rows if row["channel"] == "email" and row["is_applicant"])
+    assert email["status"] == "delivered" and email["kind"] == "submitted" and email["address"] == "citizen@example.org"
+    assert email["provider_ref"].startswith("<notification.")
+    assert email["attempt_count"] == 1
+    [attempt] = email["attempts"]
+    assert attempt["outcome"] == "delivered" and attempt["number"] == 1
+
+
+def test_only_the_agencys_staff_see_a_dossiers_messages(world, api):
+    dossier = submitted(world)
+    assert client_for(world.citizen).get(dossier_list_url(dossier)).status_code == 403  # their own dossier
+    assert client_for(world.citizen2).get(dossier_list_url(dossier)).status_code == 404
+    assert client_for(world.other_reception).get(dossier_list_url(dossier)).status_code == 404
+    assert client_for(world.specialist).get("/api/v1/dossiers/not-a-uuid/notifications/").status_code == 404
+    assert client_for(world.specialist).get(f"/api/v1/dossiers/{uuid.uuid4()}/notifications/").status_code == 404
+    assert api.get(dossier_list_url(dossier)).status_code == 401
+
+
+def test_the_staff_list_costs_the_same_queries_whatever_its_size(world):
+    dossier = submitted(world)
+    client = client_for(world.reception)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(dossier_list_url(dossier)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for index in range(15):
+        inbox_item(world.citizen, dossier, minutes_ago=index, channel=Channel.EMAIL)
+    assert queries() == few
+
+
+def test_staff_resend_a_message(world, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    dossier = submitted(world)
+    row = Notification.objects.get(dossier=dossier, channel=Channel.EMAIL, recipient=world.citizen)
+    Notification.objects.filter(pk=row.pk).update(status=Status.PERMANENT_FAILURE, attempts=8, last_error="550")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.reception).post(resend_url(row))
+    assert response.status_code == 202
+    assert response.json()["id"] == str(row.pk)
+    row.refresh_from_db()
+    assert row.status == Status.DELIVERED and row.attempts == 1
+    assert [message.to for message in mail.outbox] == [["citizen@example.org"]]
+
+
+def test_resend_is_refused_to_outsiders_and_while_sending(world):
+    dossier = submitted(world)
+    row = Notification.objects.get(dossier=dossier, channel=Channel.EMAIL, recipient=world.citizen)
+    assert client_for(world.citizen).post(resend_url(row)).status_code == 404
+    assert client_for(world.other_reception).post(resend_url(row)).status_code == 404
+    assert client_for(world.reception).post("/api/v1/notifications/nope/resend/").status_code == 404
+    Notification.objects.filter(pk=row.pk).update(status=Status.SENDING, claimed_at=timezone.now())
+    response = client_for(world.reception).post(resend_url(row))
+    assert response.status_code == 409
+    assert Notification.objects.get(pk=row.pk).status == Status.SENDING

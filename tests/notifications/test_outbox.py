@@ -124,12 +124,13 @@ def test_each_applicant_gets_their_own_messages(world):
     mine = submitted(world)
     theirs = submitted(world, world.citizen2)
     staff = {world.reception.pk}  # the desk hears of both
-    assert set(Notification.objects.filter(dossier=mine).values_list("recipient", flat=True)) == {
-        world.citizen.pk
-    } | staff
-    assert set(Notification.objects.filter(dossier=theirs).values_list("recipient", flat=True)) == {
-        world.citizen2.pk
-    } | staff
+    assert (
+        set(Notification.objects.filter(dossier=mine).values_list("recipient", flat=True)) == {world.citizen.pk} | staff
+    )
+    assert (
+        set(Notification.objects.filter(dossier=theirs).values_list("recipient", flat=True))
+        == {world.citizen2.pk} | staff
+    )
 
 
 # --- what the messages say ------------------------------------------------------------------------------------------

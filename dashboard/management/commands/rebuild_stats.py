@@ -23,7 +23,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
 
         def progress(done: int) -> None:
-            if verbosity >= 2 and done % 50_000 < options["batch_size"]:
+            if verbosity >= 2 and done % 100_000 == 0:
                 self.stdout.write(f"  {done:,} dossiers folded ({time.monotonic() - started:.0f} s)")
 
         result = stats_rebuild(batch_size=options["batch_size"], progress=progress)

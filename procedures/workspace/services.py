@@ -1,0 +1,157 @@
+"""Writes of the officer workspace that combine several services: in-person filing and bulk actions.
+
+Status changes still go only through `dossier_perform_action`; these functions sequence the existing services.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citizens.models import User
+from citizens.roles import Role
+from procedures.errors import ActionForbidden, DomainError, InvalidInput
+from procedures.models import Channel, Dossier, Procedure
+from procedures.selectors import staff_roles
+from procedures.services.documents import document_upload
+from procedures.services.dossiers import dossier_create, dossier_perform_action
+from procedures.workflow import Action
+
+logger = logging.getLogger(__name__)
+NO_EMAIL_DOMAIN = "chua-co-email.invalid"
+
+
+@transaction.atomic
+def citizen_find_or_create(*, national_id: str, email: str = "", full_name: str = "", phone: str = "") -> User:
+    """The citizen with this national ID (or, failing that, this email); a new account without a usable password
+    otherwise. The citizen can claim it later through the password reset flow (allauth) with their email.
+
+    A walk-in citizen without email gets a placeholder address on a reserved domain (`.invalid`) and email
+    notifications off, so nothing is ever sent to it."""
+    national_id = (national_id or "").strip()
+    email = (email or "").strip().lower()
+    if not (len(national_id) == 12 and national_id.isdigit()):
+        raise InvalidInput(
+            _("Số định danh cá nhân gồm đúng 12 chữ số."), errors={"national_id": [_("Gồm đúng 12 chữ số.")]}
+        )
+    user = User.objects.filter(national_id=national_id).first()
+    if user is None and email:
+        user = User.objects.filter(email=email).first()
+        if user is not None and user.national_id and user.national_id != national_id:
+            raise InvalidInput(
+                _("Email này thuộc một tài khoản có số định danh khác."),
+                errors={"email": [_("Email đã gắn với số định danh khác.")]},
+            )
+        if user is not None and not user.national_id:
+            user.national_id = national_id
+            user.save(update_fields=["national_id"])
+    if user is not None:
+        return user
+    if not full_name.strip():
+        raise InvalidInput(_("Cần họ và tên để tạo tài khoản."), errors={"full_name": [_("Trường này là bắt buộc.")]})
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email or f"{national_id}@{NO_EMAIL_DOMAIN}",
+                password=None,  # unusable: the citizen sets one through password reset
+                full_name=full_name.strip(),
+                national_id=national_id,
+                phone=phone.strip(),
+                notify_email=bool(email),
+            )
+    except IntegrityError:
+        raise InvalidInput(_("Tài khoản đã tồn tại, hãy thử lại."), errors={"national_id": [_("Đã tồn tại.")]})
+
+
+@transaction.atomic
+def dossier_file_in_person(
+    *,
+    officer: User,
+    applicant: User,
+    procedure_code: str,
+    data: Mapping[str, Any],
+    uploads: Iterable[tuple[str, UploadedFile]],
+    case_code: str = "",
+    accept: bool = True,
+) -> Dossier:
+    """Digitise a paper dossier a citizen brought to the desk: create it with channel in_person (the officer is the
+    actor of its creation), attach the scans, submit it and (by default) accept it at once, all or nothing.
+
+    The officer must hold the reception role at the procedure's agency. The workflow lets only the applicant
+    submit and upload input documents, so those two calls are made on the applicant's behalf (their events name
+    the applicant); the officer is recorded as the creator and as the accepting officer, and an internal comment
+    names the officer who digitised the filing. See the README of this package for the change that would let the
+    submit event name the officer."""
+    procedure = Procedure.objects.filter(code=procedure_code).only("agency_id").first()
+    if procedure is None or Role.RECEPTION not in staff_roles(officer, procedure.agency_id):
+        raise ActionForbidden(_("Chỉ bộ phận một cửa của cơ quan thực hiện thủ tục được tiếp nhận hồ sơ trực tiếp."))
+    dossier = dossier_create(
+        applicant=applicant,
+        procedure_code=procedure_code,
+        data=data,
+        case_code=case_code,
+        channel=Channel.IN_PERSON,
+        created_by=officer,
+    )
+    for requirement, upload in uploads:
+        document_upload(dossier_id=dossier.pk, actor=applicant, requirement=requirement, upload=upload)
+    dossier.refresh_from_db(fields=["version"])
+    dossier = dossier_perform_action(
+        dossier_id=dossier.pk, action=Action.SUBMIT, actor=applicant, version=dossier.version, payload={}
+    )
+    dossier = dossier_perform_action(
+        dossier_id=dossier.pk,
+        action=Action.COMMENT,
+        actor=officer,
+        version=dossier.version,
+        payload={
+            "comment": _("Hồ sơ giấy nộp trực tiếp, được %(name)s số hoá tại bộ phận một cửa.")
+            % {"name": officer.get_full_name()}
+        },
+    )
+    if accept:
+        dossier = dossier_perform_action(
+            dossier_id=dossier.pk, action=Action.ACCEPT, actor=officer, version=dossier.version, payload={}
+        )
+    return dossier
+
+
+@dataclass
+class BulkResult:
+    dossier_id: str
+    code: str
+    ok: bool
+    message: str
+
+
+def dossiers_bulk_action(
+    *, actor: User, action: Action, items: Iterable[tuple[UUID | str, int]], payload: Mapping[str, Any] | None = None
+) -> list[BulkResult]:
+    """Apply one action to many dossiers, each in its own transaction through dossier_perform_action (a failure
+    leaves the others done) and report each outcome. `items` are (dossier id, version seen by the officer)."""
+    results = []
+    now = timezone.now()
+    for dossier_id, version in items:
+        code = str(Dossier.objects.filter(pk=dossier_id).values_list("code", flat=True).first() or dossier_id)
+        try:
+            dossier_perform_action(
+                dossier_id=dossier_id,
+                action=action,
+                actor=actor,
+                version=version,
+                payload=dict(payload or {}),
+                now=now,
+            )
+        except DomainError as exc:
+            results.append(BulkResult(str(dossier_id), code, False, exc.message))
+        else:
+            results.append(BulkResult(str(dossier_id), code, True, ""))
+    return results
