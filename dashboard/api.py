@@ -74,7 +74,15 @@ class StatsOverviewView(APIView):
 class StatsOverdueView(APIView):
     permission_classes = [AllowAny]  # staff check below gives 401/403 with a clear message
 
-    @extend_schema(parameters=SCOPE_PARAMETERS, responses={200: dict}, summary="Hồ sơ đang quá hạn và người giữ hồ sơ")
+    @extend_schema(
+        parameters=[
+            *SCOPE_PARAMETERS,
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="tối đa 100"),
+        ],
+        responses={200: dict},
+        summary="Hồ sơ đang quá hạn và người giữ hồ sơ",
+    )
     def get(self, request):
         now = timezone.now()
         try:

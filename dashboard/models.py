@@ -3,11 +3,12 @@
 `DossierStat` is a projection of each dossier's workflow events (one row per filed dossier): the facts the statistics
 need, folded event by event by `dashboard.ledger.fold`. `DailyStat` holds, per local day, agency and procedure, the
 sum of every dossier's contribution (`dashboard.ledger.contribution`): flow counters (what happened that day) and
-stock deltas (+1 the day a dossier enters a state such as "open" or "late", -1 the day it leaves). A period's figures
-are then sums over a bounded number of `DailyStat` rows, whatever the number of dossiers.
+stock deltas (+1 the day a dossier enters a state such as "open" or "late", -1 the day it leaves). `MonthlyStat` holds
+the same sums per calendar month. A period's figures are sums over a bounded number of summary rows (whole months
+from MonthlyStat, the partial months at its edges from DailyStat), whatever the number of dossiers.
 
-Both tables are kept up to date inside the workflow transaction by `dashboard.services.stats_record_event` and can be
-rebuilt from the events at any time with `manage.py rebuild_stats`.
+The three tables are kept up to date inside the workflow transaction by `dashboard.services.stats_record_event` and
+can be rebuilt from the events at any time with `manage.py rebuild_stats`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""Writes on the statistics tables: the incremental hook called by the workflow, and the full rebuild."""
+"""Writes on the statistics tables: the incremental hook called by the workflow, and the full rebuild.
+
+`stats_record_event` folds one event into the dossier's ledger row (dashboard.ledger.fold), takes the difference
+between the dossier's old and new contribution (dashboard.ledger.contribution) and adds it to the DailyStat and
+MonthlyStat rows with `INSERT ... ON CONFLICT DO UPDATE SET c = c + excluded.c`, all in the workflow's transaction.
+`stats_rebuild` folds every dossier's events from scratch with the same two functions, so a rebuild equals the
+incremental tables (the property test drives random workflows and checks exactly that)."""
 
 from __future__ import annotations
 
@@ -94,16 +100,17 @@ def _apply_event(event: DossierEvent, dossier: Dossier) -> None:
     stat = DossierStat.objects.select_for_update().filter(pk=dossier.pk).first()
     if stat is not None and event.pk and event.pk <= stat.last_event_id:
         return
-    if stat is None:
-        state = LedgerState(
+    state = (
+        _state_of(stat)
+        if stat is not None
+        else LedgerState(
             agency_id=dossier.agency_id,
             procedure_id=dossier.procedure_id,
             field_id=dossier.procedure.field_id,
             channel=dossier.channel,
         )
-    else:
-        state = _state_of(stat)
-    kinds = _doc_kinds(dossier.pk) if (state.accepted_at is not None or event.action == "accept") else set()
+    )
+    kinds = _doc_kinds(dossier.pk) if (state.accepted_at is not None or event.action != "submit") else set()
     ctx = Context(
         tz=portal_tz(),
         near_margin_days=_margin(),
@@ -112,6 +119,15 @@ def _apply_event(event: DossierEvent, dossier: Dossier) -> None:
         has_result_doc=DocumentKind.RESULT in kinds,
         calendar_factory=working_calendar,
     )
+    if stat is None and event.action != "submit":
+        # A dossier filed before the statistics existed: fold its earlier history first (nothing of it was counted).
+        earlier = (
+            DossierEvent.objects.filter(dossier_id=dossier.pk, pk__lt=event.pk)
+            .exclude(action__in=IGNORED_ACTIONS)
+            .order_by("pk")
+        )
+        for previous in earlier:
+            state = fold(state, _event(previous), ctx)
     new = fold(state, _event(event), ctx)
     old_contribution = contribution(state, ctx.tz) if stat is not None else Counter()
     _apply_deltas(new, difference(old_contribution, contribution(new, ctx.tz)))
@@ -256,7 +272,7 @@ def _document_rows() -> Iterator[tuple]:
     )
 
 
-def recompute(*, progress: Callable[[int], None] | None = None, **_ignored) -> Iterator[tuple[object, LedgerState]]:
+def recompute(*, progress: Callable[[int], None] | None = None) -> Iterator[tuple[object, LedgerState]]:
     """Every filed dossier's ledger state folded from its events from scratch: (dossier id, state), by dossier id.
 
     One streamed pass over the events (joined with their dossier's attributes) merged with one streamed pass over

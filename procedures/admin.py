@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -108,8 +110,19 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_select_related = ("field", "agency", "current_version")
     autocomplete_fields = ("field", "agency")
     # The current version changes only by publishing one (see ProcedureVersionAdmin's action).
-    readonly_fields = ("current_version",)
+    readonly_fields = ("current_version", "template_editor")
     inlines = [ProcedureVersionInline]
+
+    @admin.display(description=_("trình soạn mẫu thủ tục"))
+    def template_editor(self, obj: Procedure) -> str:
+        # Forms, documents, steps and routing are edited in the dedicated editor (formsets, drafts, diff, publish).
+        if obj is None or obj.pk is None:
+            return "—"
+        try:
+            url = reverse("procedure_editor:detail", kwargs={"code": obj.code})
+        except NoReverseMatch:
+            return "—"
+        return format_html('<a href="{}">{}</a>', url, _("Mở trình soạn mẫu thủ tục"))
 
 
 class ProcedureStepInline(admin.TabularInline):

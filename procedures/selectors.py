@@ -106,6 +106,7 @@ def dossier_facts(dossier: Dossier, steps: list[ProcedureStep]) -> DossierFacts:
         withdraw_from=Status(dossier.withdrawal_from) if dossier.withdrawal_from else None,
         # Only a completed dossier asks (deliver); uses prefetched documents when the page has them.
         has_electronic_result=dossier.status == Status.COMPLETED and _has_result_document(dossier),
+        channel=dossier.channel,
     )
 
 

@@ -6,7 +6,7 @@ buttons and the tests of every (state, action, role) combination. Nothing else c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -77,7 +77,13 @@ ACCEPTED_OPEN = frozenset({Status.PROCESSING, Status.AWAITING_PAYMENT})
 STAFF_VISIBLE = frozenset(Status) - {Status.DRAFT}
 
 TRANSITIONS: Mapping[Action, Transition] = {
-    Action.SUBMIT: Transition(frozenset({Status.DRAFT}), Status.SUBMITTED, frozenset({Role.APPLICANT})),
+    # Reception submits for a walk-in citizen whose paper dossier it digitised (channel in person or by post).
+    Action.SUBMIT: Transition(
+        frozenset({Status.DRAFT}),
+        Status.SUBMITTED,
+        frozenset({Role.APPLICANT, Role.RECEPTION}),
+        role_guards=((Role.RECEPTION, "is_staff_filed"),),
+    ),
     Action.ACCEPT: Transition(frozenset({Status.SUBMITTED}), Status.PROCESSING, frozenset({Role.RECEPTION})),
     Action.REQUEST_SUPPLEMENT: Transition(
         frozenset({Status.SUBMITTED, Status.PROCESSING}),
@@ -162,6 +168,7 @@ class DossierFacts(NamedTuple):
     supplement_from: Status | None
     withdraw_from: Status | None
     has_electronic_result: bool = False  # a result document is attached (only looked up once completed)
+    channel: str = "online"  # how it was filed; reception files paper dossiers for walk-in citizens
 
 
 def _has_next_step(f: DossierFacts) -> bool:
@@ -180,11 +187,16 @@ def _has_electronic_result(f: DossierFacts) -> bool:
     return f.has_electronic_result
 
 
+def _is_staff_filed(f: DossierFacts) -> bool:
+    return f.channel != "online"
+
+
 GUARDS = {
     "has_next_step": _has_next_step,
     "has_previous_step": _has_previous_step,
     "is_last_step": _is_last_step,
     "has_electronic_result": _has_electronic_result,
+    "is_staff_filed": _is_staff_filed,
 }
 
 
@@ -211,6 +223,22 @@ def role_allows(action: Action, facts: DossierFacts, roles: Iterable[str], *, ro
     if STEP_ROLE in transition.roles and facts.step_role in set(roles):
         acting_as.add(STEP_ROLE)
     return any(holds(role) for role in acting_as)
+
+
+def roles_ever_allowed(action: Action, step_roles: Sequence[str]) -> frozenset[str]:
+    """Every role that may do the action in some state of a dossier whose steps have `step_roles` (in order).
+
+    Someone outside this set is refused (403) whatever the dossier's state, before the state is looked at (409)."""
+    transition = TRANSITIONS[action]
+    roles = set(transition.roles) - {STEP_ROLE}
+    if STEP_ROLE in transition.roles:
+        if transition.guard == "has_next_step":
+            roles.update(step_roles[:-1])
+        elif transition.guard == "is_last_step":
+            roles.update(step_roles[-1:])
+        else:
+            roles.update(step_roles)
+    return frozenset(roles)
 
 
 def available_actions(facts: DossierFacts, roles: Iterable[str]) -> list[Action]:

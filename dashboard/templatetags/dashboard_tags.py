@@ -63,3 +63,11 @@ def qs(params, **overrides):
     values = {**params, **{k: v for k, v in overrides.items()}}
     values = {k: v for k, v in values.items() if v not in (None, "")}
     return "?" + urlencode(values) if values else "?"
+
+
+@register.filter
+def can_view_ioc(user) -> bool:
+    """For the site navigation: show the IOC link to leaders, IOC viewers and superusers (one small query)."""
+    from dashboard.selectors import stats_access_for
+
+    return bool(user and user.is_authenticated and stats_access_for(user).is_staff_viewer)

@@ -218,6 +218,22 @@ class VersionSettingsForm(EditorFormMixin, forms.Form):
 
 
 class FormFieldRow(EditorFormMixin, forms.Form):
+    field_order = [
+        "key",
+        "type",
+        "label",
+        "label_en",
+        "help",
+        "help_en",
+        "required",
+        "min",
+        "max",
+        "pattern",
+        "visible_if_field",
+        "visible_if_equals",
+        "parent",
+        "options",
+    ]
     parent = forms.CharField(
         label=_("Thuộc nhóm"), required=False, max_length=60, help_text=_("Khoá của nhóm lặp lại chứa trường này.")
     )
@@ -360,7 +376,7 @@ class DocumentRow(EditorFormMixin, forms.Form):
     code = forms.SlugField(label=_("Mã"), max_length=60)
     name = forms.CharField(label=_("Tên giấy tờ"), max_length=500)
     name_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=500, required=False)
-    copy_type = forms.ChoiceField(label=_("Loại bản"), choices=COPY_TYPE_CHOICES)
+    copy_type = forms.ChoiceField(label=_("Loại bản"), choices=COPY_TYPE_CHOICES, initial="original")
     required = forms.BooleanField(label=_("Bắt buộc"), required=False, initial=True)
     accept = forms.MultipleChoiceField(
         label=_("Loại tệp được nhận"),
@@ -408,7 +424,7 @@ class CaseRow(EditorFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên trường hợp"), max_length=500)
     name_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=500, required=False)
     time_limit_value = forms.DecimalField(label=_("Thời hạn"), min_value=0, max_digits=6, decimal_places=2)
-    time_limit_unit = forms.ChoiceField(label=_("Đơn vị"), choices=UNIT_CHOICES)
+    time_limit_unit = forms.ChoiceField(label=_("Đơn vị"), choices=UNIT_CHOICES, initial="working_days")
     same_day_cutoff = forms.TimeField(
         label=_("Giờ chốt"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -450,7 +466,7 @@ class StepRow(EditorFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên bước"), max_length=255)
     name_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=255, required=False)
     department = forms.ChoiceField(label=_("Phòng ban"))
-    role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES, initial="reception")
     allotted_days = forms.DecimalField(label=_("Số ngày làm việc"), min_value=0, max_digits=5, decimal_places=2)
 
     def __init__(self, *args, departments=(), **kwargs):
@@ -460,6 +476,8 @@ class StepRow(EditorFormMixin, forms.Form):
         if current and current not in dict(choices):
             choices.append((current, _("%(c)s (không có trong cơ quan)") % {"c": current}))
         self.fields["department"].choices = choices
+        # An untouched blank row must compare equal to its initial values, or it would be validated as a step.
+        self.fields["department"].initial = choices[0][0] if choices else None
 
     @staticmethod
     def initial_from(step: dict) -> dict:

@@ -314,10 +314,12 @@ def _extra(request, param: str = "them") -> int:
         return 0
 
 
-def _formset(cls, request, initial, prefix, *, extra_param="them", **form_kwargs):
+def _formset(cls, request, initial, prefix, *, extra_param="them", blank_row=True, **form_kwargs):
+    """A bound formset on POST; else the rows of `initial`, plus one blank row for an empty required section
+    (fields, documents, steps) or when the no-JavaScript "add a row" button asked for it."""
     if request.method == "POST":
         return cls(request.POST, prefix=prefix, form_kwargs=form_kwargs)
-    extra = _extra(request, extra_param) or (0 if initial or extra_param != "them" else 1)
+    extra = _extra(request, extra_param) or (0 if initial or not blank_row else 1)
     formset_cls = type(cls.__name__, (cls,), {"extra": extra})
     return formset_cls(initial=initial, prefix=prefix, form_kwargs=form_kwargs)
 
@@ -385,7 +387,7 @@ def _edit_documents(request, procedure, draft, spec, context):
 
 
 def _edit_cases(request, procedure, draft, spec, context):
-    formset = _formset(CaseFormSet, request, [CaseRow.initial_from(c) for c in spec["cases"]], "c")
+    formset = _formset(CaseFormSet, request, [CaseRow.initial_from(c) for c in spec["cases"]], "c", blank_row=False)
     if request.method == "POST" and formset.is_valid():
         version_draft_update(version=draft, changes={"cases": [f.to_spec() for f in _kept(formset)]})
         return _saved(request, procedure, "cases")
@@ -403,6 +405,7 @@ def _edit_workflow(request, procedure, draft, spec, context):
         [RoutingRow.initial_from(r) for r in spec["routing_rules"]],
         "r",
         extra_param="them_quy_tac",
+        blank_row=False,
         departments=departments,
     )
     if request.method == "POST" and steps.is_valid() and rules.is_valid():

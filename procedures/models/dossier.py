@@ -48,7 +48,8 @@ class DossierQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.exclude(Q(status=Status.DRAFT) & ~Q(applicant=user))
         agency_ids = list(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
-        staff = Q(agency_id__in=agency_ids) & ~Q(status=Status.DRAFT)
+        # Staff never see a citizen's online draft; paper dossiers reception is digitising are theirs to finish.
+        staff = Q(agency_id__in=agency_ids) & (~Q(status=Status.DRAFT) | ~Q(channel=Channel.ONLINE))
         return self.filter(Q(applicant=user) | staff)
 
 

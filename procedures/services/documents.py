@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from citizens.models import User
-from citizens.roles import STAFF_ROLES
+from citizens.roles import STAFF_ROLES, Role
 from procedures.errors import ActionForbidden, ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Dossier, Status
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
@@ -218,7 +218,12 @@ def _open_supplement_documents(dossier: Dossier) -> set[str]:
 
 
 def _check_input_editable(dossier: Dossier, actor: User) -> None:
-    if dossier.applicant_id != actor.pk:
+    staff_filing = (
+        dossier.status == Status.DRAFT
+        and dossier.channel != "online"
+        and Role.RECEPTION in actor_roles(dossier, actor)
+    )
+    if dossier.applicant_id != actor.pk and not staff_filing:
         raise ActionForbidden(_("Chỉ người nộp hồ sơ được thay đổi thành phần hồ sơ."))
     if dossier.status not in EDITABLE_STATUSES:
         raise ActionNotAvailable(

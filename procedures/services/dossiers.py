@@ -41,6 +41,7 @@ from procedures.workflow import (
     Action,
     is_available,
     role_allows,
+    roles_ever_allowed,
     target_status,
 )
 
@@ -243,6 +244,9 @@ def dossier_perform_action(
     steps = dossier_steps(dossier.procedure_version_id)
     facts = dossier_facts(dossier, steps)
     roles = actor_roles(dossier, actor)
+    if not roles & roles_ever_allowed(action, [step.role for step in steps]):
+        # Asking for an action one's roles never allow is a permission error, whatever the state (API.md).
+        raise ActionForbidden(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
     if not is_available(action, facts):
         raise ActionNotAvailable(
             _("Không thể thực hiện '%(action)s' khi hồ sơ đang ở trạng thái '%(status)s'.")
@@ -251,7 +255,11 @@ def dossier_perform_action(
     if not role_allows(action, facts, roles):
         if role_allows(action, facts, roles, role_guards=False):
             # The role may do it, the dossier is not ready for it yet (the applicant's delivery without an e-result).
-            raise ActionNotAvailable(_("Hồ sơ chưa có kết quả điện tử để nhận trực tuyến."))
+            raise ActionNotAvailable(
+                _("Hồ sơ chưa có kết quả điện tử để nhận trực tuyến.")
+                if action == Action.DELIVER
+                else _("Thao tác này chưa thực hiện được với hồ sơ ở bước hiện tại.")
+            )
         raise ActionForbidden(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
     _require(action, payload)
 

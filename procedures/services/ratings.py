@@ -77,6 +77,8 @@ def rating_create(
         raise InvalidInput(_("Đánh giá chưa hợp lệ."), errors=errors)
     try:
         with transaction.atomic():
-            return Rating.objects.create(dossier=dossier, applicant=actor, satisfied=satisfied, comment=comment, **scores)
+            return Rating.objects.create(
+                dossier=dossier, applicant=actor, satisfied=satisfied, comment=comment, **scores
+            )
     except IntegrityError:  # a concurrent rating of the same dossier won the race
         raise ActionNotAvailable(_("Hồ sơ này đã được đánh giá."))

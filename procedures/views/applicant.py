@@ -55,9 +55,7 @@ def _own(request: HttpRequest, dossier_id: UUID):
 
 
 def _rows(dossier) -> list[dict]:
-    return formschema.display_rows(
-        dossier.procedure_version.form_fields, dossier.data, "en" if is_english() else "vi"
-    )
+    return formschema.display_rows(dossier.procedure_version.form_fields, dossier.data, "en" if is_english() else "vi")
 
 
 @login_required
@@ -76,7 +74,9 @@ def dossier_review(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         }
         for spec in version.documents
     ]
-    problems = formschema.validate_data(version.form_fields, dossier.data, partial=False, lang="en" if is_english() else "vi")
+    problems = formschema.validate_data(
+        version.form_fields, dossier.data, partial=False, lang="en" if is_english() else "vi"
+    )
     missing_docs = [d["name"] for d in documents if d["required"] and not d["files"]]
     context = {
         "dossier": dossier,
@@ -224,5 +224,3 @@ def dossier_rate(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "comment": values.get("comment", ""),
     }
     return render(request, "procedures/dossier_rate.html", context)
-
-

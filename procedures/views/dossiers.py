@@ -115,7 +115,11 @@ def _supplement_request(events) -> dict | None:
     if event is None:
         return None
     payload = event.payload or {}
-    return {"at": event.at, "fields": len(payload.get("fields") or []), "documents": len(payload.get("documents") or [])}
+    return {
+        "at": event.at,
+        "fields": len(payload.get("fields") or []),
+        "documents": len(payload.get("documents") or []),
+    }
 
 
 @login_required

@@ -309,7 +309,11 @@ def supplement_scope(dossier) -> tuple[set[str], set[str]] | None:
     if dossier is None or dossier.status != Status.SUPPLEMENT_REQUESTED:
         return None
     event = next(
-        (e for e in sorted(dossier.events.all(), key=lambda e: (e.at, e.id), reverse=True) if e.action == "request_supplement"),
+        (
+            e
+            for e in sorted(dossier.events.all(), key=lambda e: (e.at, e.id), reverse=True)
+            if e.action == "request_supplement"
+        ),
         None,
     )
     payload = (event.payload or {}) if event else {}
@@ -450,7 +454,9 @@ def _autosave(request: HttpRequest, dossier, data: dict, problems: dict) -> Json
     merged = {**dossier.data, **data}
     found = {**formschema.validate_data(version.form_fields, merged, partial=True, lang=_lang()), **problems}
     valid = _without_invalid(data, found)
-    changed = {k: v for k, v in formschema.clean_data(version.form_fields, {**dossier.data, **valid}).items() if k in valid}
+    changed = {
+        k: v for k, v in formschema.clean_data(version.form_fields, {**dossier.data, **valid}).items() if k in valid
+    }
     changed = {k: v for k, v in changed.items() if dossier.data.get(k) != v}
     try:
         version_number = int(request.POST.get("version", ""))
@@ -521,9 +527,7 @@ def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "dossier": dossier,
         "scoped": scope is not None,
         "autosave": dossier.status == Status.DRAFT,
-        **_form_context(
-            version, data, errors, case_code=dossier.case_code, cases_editable=False, fields=form_fields
-        ),
+        **_form_context(version, data, errors, case_code=dossier.case_code, cases_editable=False, fields=form_fields),
     }
     return render(request, "procedures/filing_form.html", context)
 

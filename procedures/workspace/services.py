@@ -102,10 +102,10 @@ def dossier_file_in_person(
         created_by=officer,
     )
     for requirement, upload in uploads:
-        document_upload(dossier_id=dossier.pk, actor=applicant, requirement=requirement, upload=upload)
+        document_upload(dossier_id=dossier.pk, actor=officer, requirement=requirement, upload=upload)
     dossier.refresh_from_db(fields=["version"])
     dossier = dossier_perform_action(
-        dossier_id=dossier.pk, action=Action.SUBMIT, actor=applicant, version=dossier.version, payload={}
+        dossier_id=dossier.pk, action=Action.SUBMIT, actor=officer, version=dossier.version, payload={}
     )
     dossier = dossier_perform_action(
         dossier_id=dossier.pk,

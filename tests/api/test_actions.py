@@ -116,11 +116,13 @@ def test_staff_may_not_submit_or_pay_for_the_applicant(world):
 
 
 def test_complete_at_the_first_step_is_not_available(world):
-    # The table offers `complete` only at the last step (guard is_last_step), so at step 1 it is a 409 for anyone.
+    # The table offers `complete` only at the last step (guard is_last_step): at step 1 the leader, who completes
+    # at the last step, gets 409; reception, who never completes this procedure, gets 403.
     dossier = accepted(world)
-    response = act(world.reception, dossier, "complete", outcome="approved")
+    response = act(world.leader, dossier, "complete", outcome="approved")
     assert response.status_code == 409
     assert response.json()["code"] == "action_not_available"
+    assert act(world.reception, dossier, "complete", outcome="approved").status_code == 403
 
 
 def test_accept_twice_is_a_conflict(world):

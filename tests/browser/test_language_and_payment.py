@@ -54,7 +54,9 @@ def test_citizen_pays_a_requested_fee_in_the_sandbox(page):
         (Action.REQUEST_PAYMENT, world.specialist, {"amount": 50000}),
     ):
         dossier.refresh_from_db()
-        dossier_perform_action(dossier_id=dossier.pk, action=action, actor=actor, version=dossier.version, payload=payload)
+        dossier_perform_action(
+            dossier_id=dossier.pk, action=action, actor=actor, version=dossier.version, payload=payload
+        )
 
     sign_in(page, world.citizen.email, PASSWORD)
     page.goto(page.base_url + f"/ho-so/{dossier.pk}/")

@@ -168,3 +168,12 @@ def test_svg_chart_is_well_formed_and_escaped():
     assert charts.nice_max(0) == 1
     assert charts.nice_max(23) == 24 and charts.nice_max(7) == 8 and charts.nice_max(180) == 200
     assert charts.nice_max(1) == 1.2
+
+
+@pytest.mark.django_db
+def test_navigation_filter(data):
+    from django.contrib.auth.models import AnonymousUser
+
+    from dashboard.templatetags.dashboard_tags import can_view_ioc
+
+    assert can_view_ioc(data.leader) and not can_view_ioc(data.reception) and not can_view_ioc(AnonymousUser())

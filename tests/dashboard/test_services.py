@@ -126,3 +126,18 @@ def test_concurrent_actions_on_one_procedure_lose_no_update(world):
     assert not errors
     row = DailyStat.objects.get(day=date(2026, 3, 2), procedure=world.procedure)
     assert row.received == len(dossiers) and row.open_delta == len(dossiers)
+
+
+@pytest.mark.django_db
+def test_a_dossier_filed_before_the_statistics_existed_is_caught_up_on_its_next_event(world):
+    from dashboard.services import recompute
+
+    d = accepted(world, at(2026, 3, 2, 9, 0))
+    d = act(d, "request_supplement", world.specialist, at(2026, 3, 3, 9, 0), items=["Bản sao"])
+    DailyStat.objects.all().delete()
+    DossierStat.objects.all().delete()  # as if the dashboard app had been installed just now
+    act(d, "supplement", world.citizen, at(2026, 3, 5, 9, 0))
+    stat = DossierStat.objects.get(pk=d.pk)
+    expected = dict(recompute())[d.pk]
+    assert {n: getattr(stat, n) for n in STATE_FIELDS} == {n: getattr(expected, n) for n in STATE_FIELDS}
+    assert DailyStat.objects.get(day=date(2026, 3, 2)).received == 1

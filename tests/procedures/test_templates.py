@@ -130,7 +130,15 @@ def test_demo_catalogue_is_publishable_and_covers_the_sectors():
     for template in PROCEDURES:
         assert version_problems(template["version"]) == [], template["code"]
     fields = {t["field"]["code"] for t in PROCEDURES}
-    required = {"ho-tich", "ly-lich-tu-phap", "ho-kinh-doanh", "xay-dung", "dat-dai", "giay-phep-lai-xe", "bao-tro-xa-hoi"}
+    required = {
+        "ho-tich",
+        "ly-lich-tu-phap",
+        "ho-kinh-doanh",
+        "xay-dung",
+        "dat-dai",
+        "giay-phep-lai-xe",
+        "bao-tro-xa-hoi",
+    }
     assert required <= fields
 
 

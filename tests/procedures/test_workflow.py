@@ -119,15 +119,25 @@ EXPECTED: dict[Action, dict[str, tuple[str, set[str]]]] = {
 }
 
 
+# Roles that may do an action only on dossiers the matrix does not build: reception submits paper dossiers it
+# digitised for walk-in citizens (channel in person); the matrix's dossiers are filed online.
+EVER_EXTRA: dict[Action, set[str]] = {Action.SUBMIT: {RECEPTION}}
+
+
 def visible_to(state: str) -> set[str]:
     # Drafts are the applicant's alone; filed dossiers are the applicant's and the agency's; never anyone else's.
     return {OWNER} if state == "draft" else {OWNER} | STAFF
 
 
 def expected_outcome(state: str, action: Action, actor: str) -> str | type[DomainError]:
-    """The state the action leads to, or the error: NotFound > ActionNotAvailable > ActionForbidden."""
+    """The state the action leads to, or the error: NotFound > ActionForbidden (a role that may never do the action)
+    > ActionNotAvailable (not in this state) > ActionForbidden (not this role in this state)."""
     if actor not in visible_to(state):
         return NotFound
+    if actor not in EVER_EXTRA.get(action, set()) and not any(
+        actor in allowed for _target, allowed in EXPECTED[action].values()
+    ):
+        return ActionForbidden
     rule = EXPECTED[action].get(state)
     if rule is None:
         return ActionNotAvailable
@@ -391,9 +401,12 @@ def test_forward_by_the_wrong_step_role_is_forbidden(world):
             act(dossier, Action.FORWARD, wrong, now=later(3))
     dossier = act(dossier, Action.FORWARD, world.specialist, now=later(3))
     assert dossier.current_step == 3
-    # At the last step there is nowhere to forward to, even for the step's own role.
-    with pytest.raises(ActionNotAvailable):
+    # The leader holds only the last step here, so forwarding is never theirs to do: refused as a permission.
+    with pytest.raises(ActionForbidden):
         act(dossier, Action.FORWARD, world.leader, now=later(4))
+    # Someone who does forward at other steps asks at the last step: the state is what stops them.
+    with pytest.raises(ActionNotAvailable):
+        act(dossier, Action.FORWARD, world.specialist, now=later(4))
 
 
 def test_a_member_holding_two_roles_acts_as_either(world):

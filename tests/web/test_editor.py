@@ -406,3 +406,56 @@ def test_login_page_password_flow_reaches_editor(world, admin_user):
     client = Client()
     assert client.login(email=admin_user.email, password=PASSWORD)
     assert client.get(BASE).status_code == 200
+
+
+def test_django_admin_links_to_the_editor(world):
+    root = make_user("root@example.org", is_superuser=True, is_staff=True)
+    page = login(root).get(f"/admin/procedures/procedure/{world.procedure.pk}/change/").content.decode()
+    assert f'href="{BASE}{world.procedure.code}/"' in page
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"department": "justice"},
+        {"name": "Đất ở", "steps": [2, 3], "when": {"field": "kind", "equals": "big"}, "department": "justice"},
+        {"when": {"field": "kind", "in": ["a", "b"]}, "agency": "000.00.15.H26", "department": "justice"},
+        {"when": {"commune": "00070"}, "department": "leadership"},
+        {"when": {"commune": ["00070", "00073"]}, "department": "leadership"},
+        {"when": {"province": "01"}, "agency": "000.00.15.H26"},
+        {"when": {"any": [{"commune": "00070"}, {"not": {"field": "kind", "equals": "x"}}]}, "department": "justice"},
+    ],
+)
+def test_routing_rule_rows_round_trip(world, rule):
+    from procedures.editor.forms import RoutingRow
+
+    initial = RoutingRow.initial_from(rule)
+    data = {f"r-{k}": v for k, v in initial.items() if v not in (None, "")}
+    form = RoutingRow(data, prefix="r", initial=initial, departments=list(world.agency.departments.all()))
+    assert form.is_valid(), form.errors
+    assert form.to_spec() == rule
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"key": "n", "type": "number", "label": "N", "label_en": "", "required": True, "help": "", "help_en": "",
+         "min": 0, "max": 2.5},
+        {"key": "d", "type": "date", "label": "D", "label_en": "D", "required": False, "help": "h", "help_en": "h",
+         "min": "2020-01-01", "max": "today"},
+        {"key": "t", "type": "text", "label": "T", "label_en": "", "required": True, "help": "", "help_en": "",
+         "pattern": "[0-9]{3}", "visible_if": {"field": "c", "equals": True}},
+        {"key": "m", "type": "multiselect", "label": "M", "label_en": "", "required": False, "help": "", "help_en": "",
+         "options": [{"value": "a", "label": "A", "label_en": "Ay"}, {"value": "b", "label": "B"}],
+         "visible_if": {"field": "s", "equals": "x"}},
+        {"key": "h", "type": "heading", "label": "H", "label_en": "Heading"},
+    ],
+)  # fmt: skip
+def test_form_field_rows_round_trip(field):
+    from procedures.editor.forms import FormFieldRow
+
+    initial = FormFieldRow.initial_from(field)
+    data = {f"f-{k}": ("on" if v is True else v) for k, v in initial.items() if v not in (None, "", False)}
+    form = FormFieldRow(data, prefix="f")
+    assert form.is_valid(), form.errors
+    assert form.to_field({"c": "checkbox", "s": "select"}) == field

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code", help="Mã thủ tục, ví dụ 1.001193")
-        parser.add_argument("--version", type=int, default=None, dest="number", help="Số phiên bản (mặc định: hiện hành)")
+        parser.add_argument(
+            "--version", type=int, default=None, dest="number", help="Số phiên bản (mặc định: hiện hành)"
+        )
 
     def handle(self, *args, code, number, **options):
         procedure = Procedure.objects.select_related("field", "current_version").filter(code=code).first()
