@@ -436,7 +436,7 @@ def stats_overview(
     if group_by in GROUPINGS_BY_ENTITY:
         overview.rows = _entity_rows(group_by, per_key, catalogue, online_received)
     elif group_by in GROUPINGS_BY_TIME:
-        overview.rows = stats_series(scope=scope, start=start, end=end, granularity=group_by, now=now)
+        overview.rows = stats_series(scope=scope, start=start, end=end, granularity=group_by, now=now, live=live)
     return overview
 
 
@@ -502,7 +502,9 @@ def _bucket_label(start: date, granularity: str) -> str:
     return start.isoformat()
 
 
-def stats_series(*, scope: Scope, start: date, end: date, granularity: str, now: datetime | None = None) -> list[Row]:
+def stats_series(
+    *, scope: Scope, start: date, end: date, granularity: str, now: datetime | None = None, live: dict | None = None
+) -> list[Row]:
     """The counters per day, ISO week or month of [start, end] (buckets after today are left out). A few queries:
     the stock before the period, the per-day (or per-month, for whole months) sums, and the live split when the
     period reaches today."""
@@ -540,10 +542,10 @@ def stats_series(*, scope: Scope, start: date, end: date, granularity: str, now:
         if day_ranges
         else {}
     )
-    live = None
+    live_total = None
     if end >= today:
-        split_live = _live_split(scope, now)
-        live = tuple(sum(values[i] for values in split_live.values()) for i in range(3))
+        split_live = live if live is not None else _live_split(scope, now)
+        live_total = tuple(sum(values[i] for values in split_live.values()) for i in range(3))
     stock = dict(base)
     rows: list[Row] = []
     day = start
@@ -573,8 +575,8 @@ def stats_series(*, scope: Scope, start: date, end: date, granularity: str, now:
             for name in STOCK_COLUMNS:
                 stock[name] += int(values.get(name) or 0)
         figures["uncollected"] = stock["uncollected_delta"]
-        if live is not None and b_end >= today:
-            figures["in_progress"], figures["in_progress_late"], figures["in_progress_near"] = live
+        if live_total is not None and b_end >= today:
+            figures["in_progress"], figures["in_progress_late"], figures["in_progress_near"] = live_total
         else:
             figures["in_progress"] = stock["open_delta"]
             figures["in_progress_late"] = stock["late_delta"]

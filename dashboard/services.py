@@ -389,6 +389,10 @@ def stats_rebuild(*, batch_size: int = 2000, progress: Callable[[int], None] | N
         _write(DailyStat, ("day", *COUNTER_KEY, *COLUMNS), [(*k, *v) for k, v in sorted(totals.items())])
         months = monthly_totals(totals)
         _write(MonthlyStat, ("month", *COUNTER_KEY, *COLUMNS), [(*k, *v) for k, v in sorted(months.items())])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in SUMMARY_TABLES:
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     cache.delete(STALE_KEY)
     return {"dossiers": count, "daily_rows": len(totals), "monthly_rows": len(months)}
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("notifications.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("procedures.workspace.urls")),
+    path("quan-tri-thu-tuc/", include("procedures.editor.urls")),
     path("", include("procedures.views.urls")),
 ]
 

@@ -20,7 +20,7 @@ from procedures.models import (
     ProcedureVersion,
     Status,
 )
-from procedures.text import fold
+from procedures.search import search_procedures
 from procedures.workflow import Action, DossierFacts, available_actions
 
 OPEN_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED)
@@ -36,8 +36,6 @@ def procedure_list(
     queryset = Procedure.objects.filter(is_active=True, current_version__isnull=False).select_related(
         "field", "agency", "current_version"
     )
-    for word in fold(q).split():
-        queryset = queryset.filter(search_text__contains=word)
     if agency:
         queryset = queryset.filter(agency__identity_code=agency)
     if field:
@@ -51,7 +49,7 @@ def procedure_list(
             # SQLite has no JSON containment; the stored list is JSON text, so match the quoted element instead of
             # silently ignoring the filter.
             queryset = queryset.filter(applicant_types__icontains=json.dumps(applicant_type))
-    return queryset.order_by("name", "code")
+    return search_procedures(queryset, q) if q.strip() else queryset.order_by("name", "code")
 
 
 def _json_contains() -> bool:

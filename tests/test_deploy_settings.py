@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "portal.example.gov.vn",

@@ -156,7 +156,7 @@
     var form = document.querySelector("form[data-autosave]");
     if (!form || !window.fetch || !window.FormData) return;
     var status = form.querySelector(".autosave-status");
-    var dirty = false, busy = false, stopped = false;
+    var dirty = false, busy = false, stopped = false, pendingSubmit = null;
 
     function say(text) { if (status) status.textContent = text; }
     function state(value) { form.setAttribute("data-autosave-state", value); }
@@ -205,14 +205,31 @@
           state("failed");
           say(status.getAttribute("data-failed"));
         })
-        .then(function () { busy = false; });
+        .then(function () {
+          busy = false;
+          if (pendingSubmit) {
+            // The person pressed a button while a background save was running: send the form now, with the
+            // version that save returned (sending it earlier would be refused as stale).
+            var submitter = pendingSubmit;
+            pendingSubmit = null;
+            if (form.requestSubmit) form.requestSubmit(submitter.tagName ? submitter : undefined);
+            else form.submit();
+          }
+        });
     }
 
     function changed() { dirty = true; state("dirty"); }
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     form.addEventListener("focusout", function () { window.setTimeout(save, 0); });
-    form.addEventListener("submit", function () { stopped = true; });
+    form.addEventListener("submit", function (event) {
+      if (busy) {
+        event.preventDefault();
+        pendingSubmit = event.submitter || true;
+        return;
+      }
+      stopped = true;
+    });
     window.setInterval(save, 4000);
   }
 
