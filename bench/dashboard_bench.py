@@ -571,8 +571,9 @@ def main() -> None:
         call_command("rebuild_stats", verbosity=1)
         say(f"rebuild_stats: {time.monotonic() - started:.1f} s")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE dashboard_dailystat")
-            cursor.execute("ANALYZE dashboard_dossierstat")
+            # What autovacuum does to a table in steady state: lets the live split be an index-only scan.
+            for table in ("dashboard_dossierstat", "dashboard_dailystat", "dashboard_monthlystat"):
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
     say(f"  {DailyStat.objects.count():,} DailyStat rows, {DossierStat.objects.count():,} DossierStat rows")
     measure(args.runs)
     hook_cost()

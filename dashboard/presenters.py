@@ -56,7 +56,8 @@ def evaluation_json(evaluation: Evaluation, *, full: bool = True) -> dict:
         data["groups"] = [group_json(g) for g in evaluation.groups]
     else:
         data["indicators"] = {
-            r.rule.code: {"value": indicator_json(r)["value"], "score": _num(r.score, 2)} for r in evaluation.results
+            r.rule.code: {"value": _num(r.value, 1 if r.rule.unit == "days" else 4), "score": _num(r.score, 2)}
+            for r in evaluation.results
         }
     return data
 

@@ -80,8 +80,9 @@ def stats_record_event(*, event: DossierEvent, dossier: Dossier) -> None:
     """Fold one workflow event into the statistics, inside the caller's transaction (call it right after the event
     row is written, with the dossier as saved). Idempotent: an event already folded is ignored.
 
-    Cost: a handful of small queries (the dossier's ledger row, its document kinds, one multi-row upsert of the
-    DailyStat rows whose counters change). A failure here never blocks the workflow: the change is rolled back to a
+    Cost: a handful of small queries — the dossier's ledger row (locked), its document kinds, the calendar when a
+    due date moves, one multi-row upsert each into DailyStat and MonthlyStat, the ledger row update; the bench
+    measures it. A failure here never blocks the workflow: the change is rolled back to a
     savepoint, logged and flagged so that the dashboard asks for `manage.py rebuild_stats` (set
     DASHBOARD_STATS_STRICT = True to raise instead, as the tests do)."""
     if event.action in IGNORED_ACTIONS:

@@ -123,14 +123,16 @@ def _staff_messages(event, renderer: Renderer) -> list[Notification]:
     if event.action == Action.SUBMIT:
         for user in staff_of(dossier.agency_id, roles=[Role.RECEPTION], exclude=[event.actor_id]):
             targets.append((user, Kind.NEW_IN_QUEUE, "new_in_queue", {}))
-    elif event.action == Action.ASSIGN and payload.get("unrouted"):
+    elif event.action in ASSIGNING_ACTIONS and (payload.get("routing") or {}).get("unrouted"):
+        reason = payload["routing"].get("reason", "")
         for user in staff_of(dossier.agency_id, roles=[Role.LEADER, Role.RECEPTION], exclude=[event.actor_id]):
-            targets.append((user, Kind.UNROUTED, "unrouted", {"reason": payload.get("reason", "")}))
-    elif event.action == Action.ASSIGN and payload.get("assignee"):
+            targets.append((user, Kind.UNROUTED, "unrouted", {"reason": reason}))
+    elif event.action in ASSIGNING_ACTIONS and payload.get("assignee"):
         assignee = _user(payload["assignee"])
         if assignee is not None and assignee.pk != event.actor_id and assignee.is_active:
+            # The note that came with it: a reassignment's comment, a send-back's reason.
             targets.append((assignee, Kind.ASSIGNED, "assigned", {"comment": event.comment}))
-    elif event.action == Action.SUPPLEMENT:
+    if event.action == Action.SUPPLEMENT:
         officers = [dossier.assignee] if dossier.assignee_id else staff_of(dossier.agency_id, roles=[Role.RECEPTION])
         for user in officers:
             if user.is_active:
@@ -150,6 +152,11 @@ def _staff_messages(event, renderer: Renderer) -> list[Notification]:
             event=event,
         )
     return rows
+
+
+# Events whose payload names who the dossier was given to: the steps' entries (routing, procedures.services.routing)
+# and a leader's or reception's reassignment.
+ASSIGNING_ACTIONS = frozenset({Action.ACCEPT, Action.FORWARD, Action.SEND_BACK, Action.ASSIGN})
 
 
 def _user(user_id):

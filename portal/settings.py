@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.staff_areas",
             ],
         },
     }
@@ -279,6 +280,8 @@ STORAGES = {
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
 
 # --- Domain configuration (data, not code) --------------------------------------------------------------------
 PORTAL_NEAR_DUE_MARGIN_DAYS = int(os.environ.get("PORTAL_NEAR_DUE_MARGIN_DAYS", "1"))

@@ -40,11 +40,23 @@ Assignment
    least recently (never first), then to the lowest user id: deterministic, and round-robin among equals.
    The officers' membership rows are locked (`select_for_update`), so two acceptances routed at the same moment are
    serialised and the second sees the first one's assignment.
-4. Nobody: the dossier stays in the target agency with no department and no assignee, which is the coordination
-   queue (`coordination_queue`); the assignment event says `"unrouted": true` and why, and the agency's leaders and
-   reception are told (notifications), so it is never nowhere.
+4. Nobody: the dossier stays in the target agency with no assignee (and no department either when the department
+   itself is missing), which is the coordination queue (`coordination_queue`, the officers' "Điều phối" queue); the
+   step's event says `"unrouted": true` and why, and the agency's leaders and reception are told (notifications),
+   so it is never nowhere.
 
-Every assignment is recorded as an internal `assign` event (`routing_record`), automatic ones with actor None.
+Recording
+---------
+Every assignment is an event: the accept / forward / send_back event that enters the step carries it in its payload
+(`routing_apply` returns the fragment the workflow service merges in):
+    {"assignee": <user id or null>, "assignee_name": "...",
+     "routing": {"rule": "explicit|previous|least_loaded|unrouted", "source": "step" | "rule 2: <name>",
+                 "automatic": bool, "agency": "<identity code>", "department": "<code>" | null, "load": n,
+                 "unrouted": true, "reason": "..."}}     # the last two only when nobody could take it
+and a reassignment by a leader or reception is the workflow's own internal `assign` event ({"assignee": id, ...}).
+Both shapes have "assignee" at the top, which is what the round-robin and the "previous holder" rule read, and what
+notifications.services uses to tell an officer "assigned to you" (never for their own doing) or to tell the agency's
+leaders and reception that a dossier waits in the coordination queue.
 """
 
 from __future__ import annotations
@@ -56,7 +68,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from citizens.models import StaffMembership, User
@@ -71,11 +83,13 @@ LOAD_STATUSES = (
     Status.SUPPLEMENT_REQUESTED,
     Status.WITHDRAWAL_REQUESTED,
 )
-OPEN_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.SUPPLEMENT_REQUESTED, Status.WITHDRAWAL_REQUESTED)
+# The due-date clock runs (a supplement request pauses it): where a dossier needs someone to act.
+CLOCK_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED)
 HANDLING_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER)
 
 EXPLICIT, PREVIOUS, LEAST_LOADED, UNROUTED = "explicit", "previous", "least_loaded", "unrouted"
-STASH = "_routing_decision"
+# Events whose payload names the officer a dossier was given to.
+ASSIGNING_ACTIONS = ("accept", "forward", "send_back", "assign")
 
 
 @dataclass(frozen=True)
@@ -96,20 +110,23 @@ class RoutingDecision:
         return self.assignee is None
 
     def as_payload(self) -> dict[str, Any]:
-        payload: dict[str, Any] = {
-            "assignee": self.assignee.pk if self.assignee else None,
-            "assignee_name": str(self.assignee) if self.assignee else "",
-            "automatic": self.rule != EXPLICIT,
+        """What the event entering the step records about the assignment (see the module docstring)."""
+        routing: dict[str, Any] = {
             "rule": self.rule,
             "source": self.source,
+            "automatic": self.rule != EXPLICIT,
             "agency": self.agency.identity_code,
             "department": self.department.code if self.department else None,
         }
         if self.load is not None:
-            payload["load"] = self.load
+            routing["load"] = self.load
         if self.unrouted:
-            payload.update(unrouted=True, reason=self.reason)
-        return payload
+            routing.update(unrouted=True, reason=self.reason)
+        return {
+            "assignee": self.assignee.pk if self.assignee else None,
+            "assignee_name": str(self.assignee) if self.assignee else "",
+            "routing": routing,
+        }
 
 
 # --- rules ----------------------------------------------------------------------------------------------------
@@ -221,8 +238,8 @@ def dossier_route(
     *, dossier: Dossier, step: ProcedureStep, now: datetime | None = None, assignee: User | None = None
 ) -> RoutingDecision:
     """Decide where `dossier` goes for `step` (which it is entering) and who gets it. Changes nothing: apply the
-    decision with `routing_apply` and record it with `routing_record`. Locks the candidate officers' membership rows
-    until the caller's transaction ends, so concurrent routings into the same pool are serialised."""
+    decision with `routing_apply`, which returns what the step's event records. Locks the candidate officers'
+    membership rows until the caller's transaction ends, so concurrent routings into the same pool are serialised."""
     now = now or timezone.now()
     with transaction.atomic():
         return _route(dossier=dossier, step=step, now=now, assignee=assignee)
@@ -269,7 +286,7 @@ def _route(*, dossier: Dossier, step: ProcedureStep, now: datetime, assignee: Us
     if not candidates:
         return RoutingDecision(
             agency=agency,
-            department=None,
+            department=department,  # known, only nobody to take it: the department's queue shows it too
             assignee=None,
             rule=UNROUTED,
             source=source,
@@ -322,27 +339,29 @@ def _candidates(*, agency: Agency, department: Department, role: str) -> dict[in
 
 
 def _previous_handler(dossier: Dossier, position: int) -> int | None:
-    """Who last held step `position` of this dossier (by an assignment event at that step), if anyone."""
+    """Who last held step `position` of this dossier (by the latest event that gave it to someone at that step)."""
     if not dossier.pk:
         return None
-    for payload in (
-        DossierEvent.objects.filter(dossier=dossier, action="assign", step=position)
+    payloads = (
+        DossierEvent.objects.filter(dossier=dossier, action__in=ASSIGNING_ACTIONS, step=position)
         .order_by("-at", "-id")
-        .values_list("payload", flat=True)[:1]
-    ):
+        .values_list("payload", flat=True)[:20]
+    )
+    for payload in payloads:
         user_id = (payload or {}).get("assignee")
-        return int(user_id) if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+        if isinstance(user_id, int) and not isinstance(user_id, bool):
+            return user_id
     return None
 
 
 def _last_assigned(user_ids: list[int], *, now: datetime) -> dict[int, datetime]:
-    """When each officer was last assigned a dossier (within the round-robin window), from the assignment events.
+    """When each officer was last given a dossier (within the round-robin window), from the events that did it.
     Older assignments count as never: fairness over the last weeks is what matters, and the window keeps this
     query to recent events."""
     window = int(getattr(settings, "ROUTING_ROUND_ROBIN_WINDOW_DAYS", 30))
     rows = (
         DossierEvent.objects.filter(
-            action="assign", at__gte=now - timedelta(days=window), payload__assignee__in=user_ids
+            action__in=ASSIGNING_ACTIONS, at__gte=now - timedelta(days=window), payload__assignee__in=user_ids
         )
         .values_list("payload__assignee")
         .annotate(last=Max("at"))
@@ -354,51 +373,26 @@ def _last_assigned(user_ids: list[int], *, now: datetime) -> dict[int, datetime]
 # --- applying and recording -----------------------------------------------------------------------------------
 
 
-def routing_apply(*, dossier: Dossier, decision: RoutingDecision) -> None:
-    """Set the dossier's agency, department and assignee from `decision` (the caller saves the dossier) and keep
-    the decision on the instance for `routing_record`."""
+def routing_apply(*, dossier: Dossier, decision: RoutingDecision) -> dict[str, Any]:
+    """Set the dossier's agency, department and assignee from `decision` (the caller saves the dossier) and return
+    the payload fragment that records the assignment in the event of the action entering the step."""
     if decision.agency.pk != dossier.agency_id:
         dossier.agency = decision.agency
     dossier.department = decision.department
     dossier.assignee = decision.assignee
-    setattr(dossier, STASH, decision)
-
-
-def routing_record(*, dossier: Dossier, cause: DossierEvent | None = None, now: datetime | None = None):
-    """Write the internal `assign` event of the decision `routing_apply` left on the dossier (if any) and queue its
-    notifications (assigned to you; waiting to be assigned). Call it after the action's own event, in the same
-    transaction, with the dossier saved. Returns the event or None."""
-    decision: RoutingDecision | None = dossier.__dict__.pop(STASH, None)
-    if decision is None:
-        return None
-    payload = decision.as_payload()
-    if cause is not None:
-        payload["cause"] = cause.action
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        actor=(cause.actor if cause is not None and decision.rule == EXPLICIT else None),
-        action="assign",
-        from_status=dossier.status,
-        to_status=dossier.status,
-        step=dossier.current_step,
-        comment="",
-        payload=payload,
-        internal=True,
-        at=now or (cause.at if cause is not None else timezone.now()),
-    )
-    from notifications.services import notifications_queue_for_event
-
-    notifications_queue_for_event(event=event)
-    return event
+    return decision.as_payload()
 
 
 # --- reads ----------------------------------------------------------------------------------------------------
 
 
 def coordination_queue(*, agency_ids: Iterable[int] | None = None) -> QuerySet[Dossier]:
-    """Accepted, open dossiers nobody holds: what routing could not place (and any dossier left unassigned), by due
-    date. The agency's leaders and reception assign them (the workflow's `assign` action)."""
-    queryset = Dossier.objects.filter(status__in=OPEN_STATUSES, current_step__isnull=False, assignee__isnull=True)
+    """Dossiers being processed that nobody holds or no department handles: what routing could not place (and any
+    dossier left so by hand), by due date. The same set as the officers' "Điều phối" queue
+    (procedures.workspace.selectors); the agency's leaders and reception assign them (the workflow's `assign`)."""
+    queryset = Dossier.objects.filter(status__in=CLOCK_STATUSES).filter(
+        Q(department__isnull=True) | Q(assignee__isnull=True)
+    )
     if agency_ids is not None:
         queryset = queryset.filter(agency_id__in=list(agency_ids))
     return queryset.select_related("procedure", "agency", "department").order_by("due_at", "submitted_at", "id")

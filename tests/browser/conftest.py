@@ -72,12 +72,6 @@ def page(_live_server_media, chromium, live_server, transactional_db):
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def _live_settings(settings):
-    # The tracking page throttles per client; a test visits it a handful of times at most, but keep it generous.
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-
-
 def screenshot(page, name: str) -> None:
     """Save the page at phone and desktop widths under test-artifacts/screenshots/ (gitignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -63,6 +63,9 @@ def test_citizen_pays_a_requested_fee_in_the_sandbox(page):
     page.get_by_role("link", name=re.compile("^Thanh toán")).click()
     assert page.get_by_test_id("amount").inner_text() == "50.000 đồng"
     screenshot(page, "payment")
+    from tests.browser.test_citizen_journey import axe_violations
+
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Thanh toán").click()
     page.wait_for_url(re.compile("/thanh-toan-thu/"))
     page.get_by_role("button", name="Xác nhận thanh toán").click()

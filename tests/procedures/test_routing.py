@@ -14,6 +14,7 @@ from notifications.models import Kind, Notification
 from procedures.models import Department, Dossier, DossierEvent, Status
 from procedures.services.catalogue import procedure_import
 from procedures.services.routing import (
+    ASSIGNING_ACTIONS,
     RoutingDecision,
     condition_matches,
     coordination_queue,
@@ -58,22 +59,29 @@ def forwarded(world, minute: int, **kwargs) -> Dossier:
 
 
 def assign_events(dossier) -> list[DossierEvent]:
-    return list(DossierEvent.objects.filter(dossier=dossier, action="assign").order_by("at", "id"))
+    """The events that gave the dossier to someone: step entries (accept, forward, send_back) and reassignments."""
+    return list(DossierEvent.objects.filter(dossier=dossier, action__in=ASSIGNING_ACTIONS).order_by("at", "id"))
 
 
 # --- assignment -----------------------------------------------------------------------------------------------
 
 
-def test_acceptance_keeps_the_accepting_officer_and_records_it_as_an_event(world):
+def test_acceptance_keeps_the_accepting_officer_and_records_it_in_the_event(world):
     dossier = accepted_at(world, 0)
     assert dossier.assignee == world.reception
     assert dossier.department.code == "one-stop"
     [event] = assign_events(dossier)
-    assert event.internal and event.actor == world.reception and event.step == 1
-    assert event.payload["assignee"] == world.reception.pk
-    assert event.payload["rule"] == "explicit" and event.payload["automatic"] is False
+    assert (event.action, event.actor, event.step) == ("accept", world.reception, 1)
+    assert event.payload["assignee"] == world.reception.pk and "due_at" in event.payload
+    assert event.payload["routing"] == {
+        "rule": "explicit",
+        "source": "step",
+        "automatic": False,
+        "agency": world.agency.identity_code,
+        "department": "one-stop",
+    }
     # Nobody is told they were assigned what they took themselves.
-    assert not Notification.objects.filter(event=event).exists()
+    assert not Notification.objects.filter(event=event, kind=Kind.ASSIGNED).exists()
 
 
 def test_forward_assigns_the_least_loaded_specialist(world):
@@ -87,9 +95,10 @@ def test_forward_assigns_the_least_loaded_specialist(world):
     dossier = forwarded(world, 30)
     assert (dossier.current_step, dossier.assignee, dossier.department.code) == (2, idle, "justice")
     event = assign_events(dossier)[-1]
-    assert event.actor is None and event.step == 2
-    expected = {"assignee": idle.pk, "rule": "least_loaded", "automatic": True, "load": 0, "department": "justice"}
-    assert {key: event.payload[key] for key in expected} == expected
+    assert (event.action, event.actor, event.step) == ("forward", world.reception, 2)
+    assert event.payload["assignee"] == idle.pk and event.payload["from_step"] == 1
+    expected = {"rule": "least_loaded", "automatic": True, "load": 0, "department": "justice"}
+    assert {key: event.payload["routing"][key] for key in expected} == expected
     # The officer hears of it: "assigned to you", once per channel they chose.
     rows = Notification.objects.filter(event=event)
     assert {(row.recipient, row.kind, row.channel) for row in rows} == {
@@ -102,11 +111,22 @@ def test_forward_assigns_the_least_loaded_specialist(world):
 def test_ties_go_round_robin_to_whoever_was_assigned_least_recently(world):
     second = specialist(world, "second@example.org")
     third = specialist(world, "third@example.org")
-    order = [forwarded(world, minute).assignee for minute in (0, 10, 20, 30, 40)]
-    first = world.specialist  # lowest id among the never-assigned
-    assert order[:3] == [first, second, third]
-    # All three hold one dossier now: the next goes to whoever was assigned longest ago, and so on.
-    assert order[3:] == [first, second]
+    first = world.specialist  # lowest id
+    order = [forwarded(world, minute).assignee for minute in (0, 10, 20)]
+    assert order == [first, second, third]  # never assigned: by id
+    # All three hold one dossier now. A leader hands `first` another and takes one from `third`: loads 2, 1, 0.
+    extra = accepted_at(world, 30)
+    act(extra, "assign", world.leader, now=later(35), assignee=first.pk)
+    Dossier.objects.filter(assignee=third).update(status=Status.COMPLETED)
+    assert forwarded(world, 40).assignee == third  # least loaded
+    # Loads 2, 1, 1: second and third tie; third was given one more recently (minute 42), so second.
+    assert forwarded(world, 50).assignee == second
+    # Loads 2, 2, 1 -> third. Then 2, 2, 2: `first` was given a dossier longest ago (minute 35), whatever its id.
+    assert forwarded(world, 60).assignee == third
+    Dossier.objects.filter(pk=extra.pk).update(assignee=None, status=Status.COMPLETED)  # first back to 1: 1, 2, 2
+    assert forwarded(world, 70).assignee == first
+    # 2, 2, 2 again; last given: first 72, second 52, third 62 -> second, then third.
+    assert [forwarded(world, minute).assignee for minute in (80, 90)] == [second, third]
 
 
 def test_closed_dossiers_do_not_count_as_load(world):
@@ -147,7 +167,7 @@ def test_a_forward_naming_the_officer_is_kept(world):
     dossier = act(dossier, "forward", world.reception, now=later(12), assignee=chosen.pk)
     assert dossier.assignee == chosen
     event = assign_events(dossier)[-1]
-    assert (event.payload["rule"], event.actor) == ("explicit", world.reception)
+    assert (event.payload["routing"]["rule"], event.actor) == ("explicit", world.reception)
     assert Notification.objects.filter(event=event, recipient=chosen, kind=Kind.ASSIGNED).exists()
 
 
@@ -163,8 +183,12 @@ def test_send_back_returns_the_dossier_to_who_held_that_step(world):
         Dossier.objects.filter(pk=accepted_at(world, minute).pk).update(assignee=holder)
     dossier = act(dossier, "send_back", world.leader, now=later(30), reason="Bổ sung thẩm định")
     assert (dossier.current_step, dossier.assignee) == (2, holder)
-    assert assign_events(dossier)[-1].payload["rule"] == "previous"
+    event = assign_events(dossier)[-1]
+    assert event.action == "send_back" and event.payload["routing"]["rule"] == "previous"
     assert other != holder
+    # The officer hears why it came back.
+    email = Notification.objects.get(event=event, recipient=holder, channel="email")
+    assert email.kind == Kind.ASSIGNED and "Ghi chú: Bổ sung thẩm định" in email.body_text
 
 
 # --- routing rules --------------------------------------------------------------------------------------------
@@ -189,8 +213,8 @@ def test_a_rule_on_a_form_answer_picks_the_department(world):
     )
     routed = forwarded(world, 0, procedure=procedure, data={**VALID_DATA, "copies": 5})
     assert (routed.department, routed.assignee) == (economy, economist)
-    payload = assign_events(routed)[-1].payload
-    assert payload["source"] == "rule 1: Nhiều bản sao" and payload["department"] == "economy"
+    routing = assign_events(routed)[-1].payload["routing"]
+    assert routing["source"] == "rule 1: Nhiều bản sao" and routing["department"] == "economy"
     # Another answer: no rule applies, the step's own department.
     plain = forwarded(world, 10, procedure=procedure, data={**VALID_DATA, "copies": 1})
     assert (plain.department.code, plain.assignee) == ("justice", world.specialist)
@@ -254,20 +278,22 @@ def test_malformed_rules_are_named():
 def test_a_dossier_nobody_can_take_waits_in_the_coordination_queue(world):
     StaffMembership.objects.filter(user=world.specialist).update(is_active=False)
     dossier = forwarded(world, 0)
-    assert (dossier.status, dossier.current_step, dossier.department, dossier.assignee) == (
+    # The department is known, nobody in it can take the step.
+    assert (dossier.status, dossier.current_step, dossier.department.code, dossier.assignee) == (
         Status.PROCESSING,
         2,
-        None,
+        "justice",
         None,
     )
     event = assign_events(dossier)[-1]
-    assert event.payload["unrouted"] is True and event.payload["assignee"] is None
-    assert "Chuyên viên" in event.payload["reason"]
+    assert event.action == "forward" and event.payload["assignee"] is None
+    assert event.payload["routing"]["unrouted"] is True and "Chuyên viên" in event.payload["routing"]["reason"]
     assert list(coordination_queue(agency_ids=[world.agency.pk])) == [dossier]
     assert list(coordination_queue(agency_ids=[world.other_agency.pk])) == []
-    # The agency's leaders and reception are told, so it is never nowhere.
+    # The agency's leaders and reception are told, so it is never nowhere (not the officer who just forwarded it).
     told = Notification.objects.filter(event=event, kind=Kind.UNROUTED, channel="email")
-    assert {row.recipient for row in told} == {world.leader, world.reception}
+    assert {row.recipient for row in told} == {world.leader}
+    assert event.actor == world.reception
     assert "Lý do:" in told.first().body_text
 
     # A leader assigns it by hand; it leaves the queue.
@@ -288,11 +314,11 @@ def test_a_rule_whose_department_or_agency_went_away_is_unrouted(world):
     world.other_agency.save()
     dossier = forwarded(world, 0, procedure=procedure)
     assert (dossier.department, dossier.assignee) == (None, None)
-    assert "economy" in assign_events(dossier)[-1].payload["reason"]
+    assert "economy" in assign_events(dossier)[-1].payload["routing"]["reason"]
     dossier = act(dossier, "assign", world.leader, now=later(5), assignee=world.specialist.pk)
     dossier = act(dossier, "forward", world.specialist, now=later(6))
     assert dossier.assignee is None and dossier.agency == world.agency
-    assert world.other_agency.identity_code in assign_events(dossier)[-1].payload["reason"]
+    assert world.other_agency.identity_code in assign_events(dossier)[-1].payload["routing"]["reason"]
 
 
 def test_the_decision_alone_changes_nothing(world):
