@@ -55,3 +55,7 @@ beat: deps
 
 clean:
 	rm -rf $(VENV) db.sqlite3 private_media staticfiles .pytest_cache
+
+# Benchmarks print their figures; they need PostgreSQL (see bench/README.md).
+bench: dev-deps
+	$(PY) bench/dashboard_bench.py

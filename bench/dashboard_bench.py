@@ -444,7 +444,8 @@ def measure(runs: int) -> None:
     start = (today.replace(day=1) - timedelta(days=334)).replace(day=1)
     agency = Agency.objects.get(identity_code="000.00.07.H99")
     client = Client()
-    say(f"\nPeriod {start} .. {today} (12 months, live split), {runs} runs each:")
+    say(f"\nPeriod {start} .. {today} (12 months, live split), {runs} runs each.")
+    say(f"Load average before measuring: {' / '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
 
     for label, extra, where, params in (
         ("province", {}, "TRUE", {}),

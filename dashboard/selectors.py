@@ -1,9 +1,10 @@
 """Reads for the dashboard: who may see what, and the period figures, indicators, trends, heat-map and overdue list.
 
 Every figure comes from the summary tables (dashboard.models): a period costs a fixed number of queries over
-bounded numbers of rows (days × agencies × procedures for DailyStat, open dossiers only for DossierStat), never a scan
-of the dossiers table. Definitions of every counter: dashboard.ledger's module docstring; in short, for a period
-[start, end] of local dates:
+bounded numbers of rows — whole months from MonthlyStat, the partial months at the period's edges from DailyStat
+(months or days × agencies × procedures), open dossiers only from DossierStat — never a scan of the dossiers
+table. Definitions of every counter: dashboard.ledger's module docstring; in short, for a period [start, end] of
+local dates:
 
 * received: accepted during the period.
 * carried over: accepted before the period and still open when it started (not completed, stopped or withdrawn).

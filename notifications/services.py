@@ -7,9 +7,11 @@ best effort: when the broker is down the rows stay "created" and `notifications.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from uuid import UUID
@@ -71,6 +73,20 @@ def recipient_channels(user) -> list[tuple[Channel, str]]:
     return channels
 
 
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted():
+    """Within this block dossier events tell nobody (no messages, no webhooks): for back-dated data (the demo's
+    history, imports, data migrations), where "a new dossier is waiting" would be false news."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def notifications_queue_for_event(*, event) -> list[Notification]:
     """Store the messages a dossier event causes and deliver them after commit: the applicant's (one per enabled
     channel), the staff's (new dossier in the desk's queue, assigned to you, supplemented, waiting to be assigned)
@@ -81,6 +97,8 @@ def notifications_queue_for_event(*, event) -> list[Notification]:
     is unreachable."""
     from notifications.webhooks import webhooks_queue_for_event
 
+    if _muted.get():
+        return []
     renderer = Renderer()
     rows = _applicant_messages(event, renderer) + _staff_messages(event, renderer)
     webhooks_queue_for_event(event=event)

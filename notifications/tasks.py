@@ -85,7 +85,7 @@ def deliver_notification(notification_id: UUID | str) -> tuple[str, float | None
     if not claimed:
         return SKIPPED, None  # delivered, being sent, failed for good, not yet due, or gone
 
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    notification = Notification.objects.get(pk=notification_id)
     attempt = notification.attempts
     try:
         provider_ref = get_channel(notification.channel).send(notification)
@@ -189,6 +189,12 @@ def sweep_outbox() -> dict[str, int]:
     grace = timedelta(seconds=_setting("NOTIFICATION_SWEEP_GRACE_SECONDS", 15))
     batch = _setting("NOTIFICATION_SWEEP_BATCH", 500)
     due_filter = Q(status=Status.CREATED, created_at__lte=now - grace) | Q(status=Status.TEMPORARY_FAILURE)
+    backlog = queue_backlog(deliver)
+    if backlog is not None and backlog > batch:
+        # The workers are behind: "created" rows are most likely waiting in that queue, and publishing them again
+        # would only lengthen it. They are swept once the backlog is down (the claim makes a double publish harmless,
+        # this only avoids the waste). Due retries still go out.
+        due_filter = Q(status=Status.TEMPORARY_FAILURE)
     due = list(
         Notification.objects.filter(due_filter, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
@@ -207,15 +213,17 @@ def sweep_outbox() -> dict[str, int]:
         .values_list("pk", flat=True)[:batch]
     )
     published_hooks = publish_webhooks(due_hooks, force=True) if due_hooks else 0
-    if released or due or released_hooks or due_hooks:
+    if released or due or released_hooks or due_hooks or backlog:
         logger.info(
-            "Outbox sweep: %s stuck released, %s due, %s published; webhooks: %s released, %s due, %s published.",
+            "Outbox sweep: %s stuck released, %s due, %s published; webhooks: %s released, %s due, %s published; "
+            "queue backlog %s.",
             released,
             len(due),
             published,
             released_hooks,
             len(due_hooks),
             published_hooks,
+            backlog,
         )
     return {
         "released": released,
@@ -225,6 +233,21 @@ def sweep_outbox() -> dict[str, int]:
         "webhooks_due": len(due_hooks),
         "webhooks_published": published_hooks,
     }
+
+
+def queue_backlog(task) -> int | None:
+    """Messages waiting in the broker queue `task` is routed to, or None when it cannot be told (eager mode, broker
+    down, a transport without a message count)."""
+    app = task.app
+    if app.conf.task_always_eager:
+        return None
+    try:
+        queue = app.amqp.router.route({}, task.name)["queue"].name
+        with app.connection_for_read() as connection:
+            return connection.default_channel.queue_declare(queue=queue, passive=True).message_count
+    except Exception:
+        logger.debug("Could not read the length of the queue of %s.", task.name, exc_info=True)
+        return None
 
 
 def release_stuck(*, now: datetime) -> int:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "citizens",
     "procedures",
     "notifications",
+    "dashboard",
     "portal",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("procedures.workspace.urls")),
     path("quan-tri-thu-tuc/", include("procedures.editor.urls")),
+    path("", include("dashboard.urls")),
     path("", include("citizens.urls")),
     path("", include("procedures.views.urls")),
 ]

@@ -54,6 +54,9 @@ logger = logging.getLogger(__name__)
 CLOCK_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED)
 HELD_STATUSES = (*CLOCK_STATUSES, Status.SUPPLEMENT_REQUESTED)
 HANDLING_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER)
+# A run goes through every open dossier of the province: more time than a delivery's 120 s. Re-running after a
+# timeout or a crash is harmless (every notice has its key).
+BATCH_LIMITS = {"time_limit": 900, "soft_time_limit": 840}
 # Events that put a dossier in an officer's hands (for the digest's "new").
 ARRIVAL_ACTIONS = ("accept", "forward", "send_back", "assign", "supplement", "pay", "reject_withdrawal")
 
@@ -193,7 +196,7 @@ def _unique(users) -> list:
 # --- deadlines: near-due, overdue, escalation, apology offer -----------------------------------------------------
 
 
-@shared_task(name="procedures.tasks.send_deadline_reminders", acks_late=True, ignore_result=True)
+@shared_task(name="procedures.tasks.send_deadline_reminders", acks_late=True, ignore_result=True, **BATCH_LIMITS)
 def send_deadline_reminders(now: datetime | str | None = None) -> dict[str, int]:
     clock = _clock(now)
     if not clock.working_day:
@@ -286,7 +289,7 @@ def _deadline_notices(dossier: Dossier, *, policy, clock: Clock, leaders: Leader
 # --- the daily digest -------------------------------------------------------------------------------------------
 
 
-@shared_task(name="procedures.tasks.send_daily_digests", acks_late=True, ignore_result=True)
+@shared_task(name="procedures.tasks.send_daily_digests", acks_late=True, ignore_result=True, **BATCH_LIMITS)
 def send_daily_digests(now: datetime | str | None = None) -> dict[str, int]:
     """One digest per officer per working day, from the digest time of their (first) agency's policy."""
     clock = _clock(now)
@@ -421,7 +424,7 @@ def _lines(dossiers: list[Dossier], language: str, clock: Clock) -> str:
 # --- reminders to applicants --------------------------------------------------------------------------------------
 
 
-@shared_task(name="procedures.tasks.send_applicant_reminders", acks_late=True, ignore_result=True)
+@shared_task(name="procedures.tasks.send_applicant_reminders", acks_late=True, ignore_result=True, **BATCH_LIMITS)
 def send_applicant_reminders(now: datetime | str | None = None) -> dict[str, int]:
     clock = _clock(now)
     if not clock.working_day:
@@ -503,7 +506,7 @@ def send_applicant_reminders(now: datetime | str | None = None) -> dict[str, int
 # --- the beat entry ---------------------------------------------------------------------------------------------
 
 
-@shared_task(name="procedures.tasks.run_reminders", acks_late=True, ignore_result=True)
+@shared_task(name="procedures.tasks.run_reminders", acks_late=True, ignore_result=True, **BATCH_LIMITS)
 def run_reminders(now: datetime | str | None = None) -> dict[str, dict[str, int]]:
     """Everything above, in one beat entry. Cheap when there is nothing to do (a non-working day returns at once)."""
     moment = _moment(now)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('procedures', '0090_search_trgm'),
+        ('procedures', '0001_initial'),
     ]
 
     operations = [

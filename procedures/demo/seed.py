@@ -148,4 +148,8 @@ def seed_demo(*, history: int | None = None) -> list[str]:
         from procedures.demo.history import seed_history
 
         lines.append(seed_history(count=history))
+    # Statistics are rebuilt from the event log, so the dashboard is right even for data seeded by older code.
+    from django.core.management import call_command
+
+    call_command("rebuild_stats", verbosity=0)
     return lines

@@ -29,6 +29,13 @@ from procedures.selectors import actor_roles, dossier_facts, dossier_steps
 from procedures.services.dossiers import EDITABLE_STATUSES, dossier_get_for
 from procedures.workflow import Action
 
+
+def stats_record_document(*, document: Document) -> None:
+    # Imported late: the statistics app reads procedures' models, so a top-level import would be circular.
+    from dashboard.services import stats_record_document as record
+
+    record(document=document)
+
 # Result documents may be uploaded while the dossier is being processed, and fixed after completion until delivery.
 RESULT_STATUSES = frozenset({Status.PROCESSING, Status.COMPLETED})
 # What a requirement accepts when its template names no types, and what a result document may be.
@@ -368,6 +375,7 @@ def document_upload(
         raise
     # Should an outer transaction roll back after this point the file stays without a row: it is never served
     # (only rows are), and Django offers no rollback hook to remove it.
+    stats_record_document(document=document)
     return document
 
 
@@ -384,6 +392,7 @@ def document_delete(*, dossier_id: UUID | str, document_id: UUID | str, actor: U
     document.delete()
     dossier.version += 1
     dossier.save(update_fields=["version", "updated_at"])
+    stats_record_document(document=document)
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
 

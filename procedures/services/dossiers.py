@@ -289,8 +289,11 @@ def dossier_perform_action(
         at=now,
         internal=action in INTERNAL_ACTIONS,
     )
+    # Same transaction: the statistics and the outbox change with the dossier or not at all.
+    from dashboard.services import stats_record_event
     from notifications.services import notifications_queue_for_event
 
+    stats_record_event(event=event, dossier=dossier)
     notifications_queue_for_event(event=event)
     return dossier
 

@@ -291,3 +291,16 @@ def test_event_without_notification_rules_is_ignored(world):
         dossier=dossier, action="create", from_status="", to_status="draft", at=dossier.submitted_at
     )
     assert notifications_queue_for_event(event=event) == []
+
+
+def test_back_dated_data_can_be_loaded_without_telling_anyone(world):
+    from notifications.models import WebhookDelivery, WebhookEndpoint
+    from notifications.services import notifications_muted
+
+    WebhookEndpoint.objects.create(agency=world.agency, url="https://93.184.216.34/h", events=["*"])
+    with notifications_muted():
+        dossier = accepted(world)
+    assert not Notification.objects.filter(dossier=dossier).exists()
+    assert not WebhookDelivery.objects.exists()
+    act(dossier, "forward", world.reception)  # outside the block, events are heard again (a webhook here)
+    assert WebhookDelivery.objects.count() == 1
