@@ -15,7 +15,9 @@ class Agency(models.Model):
         DEPARTMENT = "department", _("Sở, ban, ngành")
         COMMUNE = "commune", _("Cấp xã")
 
-    identity_code = models.CharField(_("mã định danh"), max_length=13, unique=True, validators=[identity_code_validator])
+    identity_code = models.CharField(
+        _("mã định danh"), max_length=13, unique=True, validators=[identity_code_validator]
+    )
     name = models.CharField(_("tên"), max_length=255)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     level = models.CharField(_("cấp"), max_length=12, choices=Level.choices, default=Level.COMMUNE)

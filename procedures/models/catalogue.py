@@ -87,7 +87,9 @@ class ProcedureVersion(models.Model):
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("số phiên bản"))
-    status = models.CharField(_("trạng thái"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True)
     effective_date = models.DateField(_("ngày hiệu lực"), null=True, blank=True)
     fee = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
@@ -103,7 +105,10 @@ class ProcedureVersion(models.Model):
     supplement_policy = models.CharField(
         _("khi bổ sung hồ sơ"),
         max_length=10,
-        choices=[(SupplementPolicy.PAUSE.value, _("Tạm dừng tính thời hạn")), (SupplementPolicy.RESTART.value, _("Tính lại từ đầu"))],
+        choices=[
+            (SupplementPolicy.PAUSE.value, _("Tạm dừng tính thời hạn")),
+            (SupplementPolicy.RESTART.value, _("Tính lại từ đầu")),
+        ],
         default=SupplementPolicy.PAUSE,
     )
     form_fields = models.JSONField(_("trường biểu mẫu"), default=list, blank=True)
@@ -122,6 +127,14 @@ class ProcedureVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        # Integrity guard, not a business rule: a published version's content can never change under dossiers.
+        if self.pk and kwargs.get("update_fields") not in ({"status"}, ["status"]):
+            stored = ProcedureVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored and stored != VersionStatus.DRAFT:
+                raise ValidationError(_("Phiên bản đã công bố không thể sửa; hãy tạo phiên bản mới."))
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.status != VersionStatus.DRAFT
@@ -136,14 +149,6 @@ class ProcedureVersion(models.Model):
 
     def document_requirement(self, code: str) -> dict | None:
         return next((doc for doc in self.documents if doc.get("code") == code), None)
-
-    def save(self, *args, **kwargs):
-        # Integrity guard, not a business rule: a published version's content can never change under dossiers.
-        if self.pk and kwargs.get("update_fields") not in ({"status"}, ["status"]):
-            stored = ProcedureVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored and stored != VersionStatus.DRAFT:
-                raise ValidationError(_("Phiên bản đã công bố không thể sửa; hãy tạo phiên bản mới."))
-        super().save(*args, **kwargs)
 
 
 class ProcedureStep(models.Model):

@@ -133,7 +133,9 @@ class DossierEvent(models.Model):
     """Append-only history of a dossier: every action, who did it, and the state it moved between."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
@@ -174,6 +176,9 @@ class DossierPause(models.Model):
     class Meta:
         ordering = ["started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.dossier_id} paused {self.started_at:%Y-%m-%d}"
+
 
 class DossierCodeSequence(models.Model):
     """Per-agency, per-day counter behind dossier codes; the row lock serialises concurrent filings."""
@@ -184,3 +189,6 @@ class DossierCodeSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="code_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day:%Y-%m-%d}: {self.last}"

@@ -36,6 +36,7 @@ def stats_record_document(*, document: Document) -> None:
 
     record(document=document)
 
+
 # Result documents may be uploaded while the dossier is being processed, and fixed after completion until delivery.
 RESULT_STATUSES = frozenset({Status.PROCESSING, Status.COMPLETED})
 # What a requirement accepts when its template names no types, and what a result document may be.
@@ -226,9 +227,7 @@ def _open_supplement_documents(dossier: Dossier) -> set[str]:
 
 def _check_input_editable(dossier: Dossier, actor: User) -> None:
     staff_filing = (
-        dossier.status == Status.DRAFT
-        and dossier.channel != "online"
-        and Role.RECEPTION in actor_roles(dossier, actor)
+        dossier.status == Status.DRAFT and dossier.channel != "online" and Role.RECEPTION in actor_roles(dossier, actor)
     )
     if dossier.applicant_id != actor.pk and not staff_filing:
         raise ActionForbidden(_("Chỉ người nộp hồ sơ được thay đổi thành phần hồ sơ."))
