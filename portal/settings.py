@@ -144,6 +144,8 @@ CELERY_TASK_ROUTES = {
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
+    # Reminders and escalation: the task itself checks working days and office hours (ReminderPolicy in the admin).
+    "procedures-reminders": {"task": "procedures.tasks.run_reminders", "schedule": timedelta(minutes=15)},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------------
@@ -283,6 +285,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_AUTH = os.environ.get("SMS_HTTP_AUTH", "")
+SMS_HTTP_PAYLOAD = os.environ.get("SMS_HTTP_PAYLOAD", "")
+SMS_HTTP_SENDER = os.environ.get("SMS_HTTP_SENDER", "")
+# Webhooks never reach private or loopback addresses unless an operator allows it (an integrator on the same LAN).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(os.environ.get("WEBHOOK_MAX_CONSECUTIVE_FAILURES", "10"))
 
 # --- Domain configuration (data, not code) --------------------------------------------------------------------
 PORTAL_NEAR_DUE_MARGIN_DAYS = int(os.environ.get("PORTAL_NEAR_DUE_MARGIN_DAYS", "1"))

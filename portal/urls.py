@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.health import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("can-bo/", include("procedures.workspace.urls")),
     path("quan-tri-thu-tuc/", include("procedures.editor.urls")),
     path("", include("dashboard.urls")),
+    path("health/", health, name="health"),
+    path("", include("notifications.urls")),
     path("", include("citizens.urls")),
     path("", include("procedures.views.urls")),
 ]

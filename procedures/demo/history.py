@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from citizens.models import StaffMembership, User
 from citizens.roles import Role
+from notifications.services import notifications_muted
 from procedures.models import Document, Dossier, Procedure, ProcedureStep
 from procedures.services.calendar import portal_tz, working_calendar
 from procedures.services.dossiers import dossier_create, dossier_perform_action
@@ -122,13 +123,15 @@ def seed_history(*, count: int | None = None) -> str:
     now = timezone.now()
     start = now - timedelta(days=HISTORY_DAYS)
     made = 0
-    for _ in range(count):
-        procedure = rng.choice(procedures)
-        filed = _working_moment(start + timedelta(days=rng.uniform(0, HISTORY_DAYS)), rng)
-        if filed >= now:
-            continue
-        _one_dossier(procedure, rng.choice(citizens), filed, now, rng)
-        made += 1
+    # Back-dated events are history, not news: nobody is notified about them.
+    with notifications_muted():
+        for _ in range(count):
+            procedure = rng.choice(procedures)
+            filed = _working_moment(start + timedelta(days=rng.uniform(0, HISTORY_DAYS)), rng)
+            if filed >= now:
+                continue
+            _one_dossier(procedure, rng.choice(citizens), filed, now, rng)
+            made += 1
     return f"History: {made} past dossiers generated over {HISTORY_DAYS} days."
 
 

@@ -33,6 +33,7 @@ from procedures.models import (
 )
 from procedures.models.dossier import FINAL_STATUSES
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
+from procedures.services import routing
 from procedures.services.calendar import portal_tz, working_calendar
 from procedures.services.codes import dossier_code_next
 from procedures.workflow import (
@@ -364,12 +365,14 @@ def _step_due_at(dossier: Dossier, steps: list[ProcedureStep], position: int) ->
     return dues[position - 1]
 
 
-def _enter_step(dossier: Dossier, steps: list[ProcedureStep], position: int, assignee=None) -> None:
+def _enter_step(dossier: Dossier, steps: list[ProcedureStep], position: int, assignee=None, *, now: datetime) -> dict:
+    """Move to a step: its due date, then routing picks the department and officer. Returns what the event records
+    about that assignment (every assignment is in the event log)."""
     step = steps[position - 1]
     dossier.current_step = position
     dossier.step_due_at = _step_due_at(dossier, steps, position)
-    dossier.department = Department.objects.filter(agency_id=dossier.agency_id, code=step.department_code).first()
-    dossier.assignee = assignee
+    decision = routing.dossier_route(dossier=dossier, step=step, now=now, assignee=assignee)
+    return routing.routing_apply(dossier=dossier, decision=decision)
 
 
 def _close_open_pause(dossier: Dossier, now: datetime) -> int | None:
@@ -423,8 +426,8 @@ def _effect_accept(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
     dossier.accepted_at = now
     dossier.due_at = due
     dossier.original_due_at = due
-    _enter_step(dossier, steps, 1, assignee=actor)
-    return {"due_at": _iso(due), "step_due_at": _iso(dossier.step_due_at)}
+    routed = _enter_step(dossier, steps, 1, assignee=actor, now=now)
+    return {"due_at": _iso(due), "step_due_at": _iso(dossier.step_due_at), **routed}
 
 
 def _string_list(value: Any) -> bool:
@@ -491,18 +494,18 @@ def _effect_supplement(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
     return result
 
 
-def _effect_forward(dossier: Dossier, *, payload, steps, **_ctx) -> dict:
+def _effect_forward(dossier: Dossier, *, payload, steps, now, **_ctx) -> dict:
     from_step = dossier.current_step
     next_step = steps[from_step]  # current_step is 1-based: this is step from_step + 1
     assignee = _assignee_from(dossier, payload["assignee"], role=next_step.role) if payload.get("assignee") else None
-    _enter_step(dossier, steps, from_step + 1, assignee=assignee)
-    return {"from_step": from_step, "step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
+    routed = _enter_step(dossier, steps, from_step + 1, assignee=assignee, now=now)
+    return {"from_step": from_step, "step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at), **routed}
 
 
-def _effect_send_back(dossier: Dossier, *, steps, **_ctx) -> dict:
+def _effect_send_back(dossier: Dossier, *, steps, now, **_ctx) -> dict:
     from_step = dossier.current_step
-    _enter_step(dossier, steps, from_step - 1)
-    return {"from_step": from_step, "step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at)}
+    routed = _enter_step(dossier, steps, from_step - 1, now=now)
+    return {"from_step": from_step, "step": dossier.current_step, "step_due_at": _iso(dossier.step_due_at), **routed}
 
 
 def _effect_request_payment(dossier: Dossier, *, payload, **_ctx) -> dict:

@@ -113,10 +113,12 @@ def test_one_row_per_enabled_channel(world, preferences, channels):
 
 def test_staff_steps_and_internal_notes_tell_the_applicant_nothing(world):
     dossier = accepted(world)
-    before = Notification.objects.count()
+    before = Notification.objects.filter(recipient=world.citizen).count()
     act(dossier, "forward", world.reception)
     act(dossier, "comment", world.specialist, comment="Đã kiểm tra")
-    assert Notification.objects.count() == before
+    assert Notification.objects.filter(recipient=world.citizen).count() == before
+    # The forward did tell the officer it was routed to (staff "assigned to you"), not the applicant.
+    assert Notification.objects.filter(recipient=world.specialist).exists()
     assert notifications_queue_for_event(event=synthetic_event(dossier, "comment", comment="x")) == []
 
 

@@ -253,7 +253,7 @@ def test_forward_may_name_the_next_steps_officer(world):
     assert (event.payload["from_step"], event.payload["step"]) == (1, 2)
     # Without a name the next step's queue picks it up.
     dossier = act(dossier, Action.FORWARD, world.specialist, now=later(3))
-    assert dossier.assignee is None
+    assert dossier.assignee == world.leader
 
 
 def test_refuse_is_final_with_the_reason_on_record(world):

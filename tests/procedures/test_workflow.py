@@ -436,7 +436,7 @@ def test_send_back_by_the_leader_returns_to_the_previous_step_with_the_reason(wo
     assert "reason" in excinfo.value.errors
     dossier = act(dossier, Action.SEND_BACK, world.leader, now=later(2), reason="Thiếu chữ ký")
     assert (dossier.status, dossier.current_step) == (Status.PROCESSING, 2)
-    assert dossier.assignee is None
+    assert dossier.assignee == world.specialist  # the officer who held the step before
     event = DossierEvent.objects.filter(dossier=dossier).latest("id")
     assert (event.action, event.comment, event.step) == ("send_back", "Thiếu chữ ký", 2)
     assert (event.payload["from_step"], event.payload["step"]) == (3, 2)

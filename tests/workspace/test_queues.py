@@ -47,8 +47,9 @@ def test_each_queue_shows_its_dossiers(world, quick_procedure):
     near = recent(world, "processing@1", procedure_code="T.0002")
     withdrawal = recent(world, "withdrawal_requested")
     completed = recent(world, "completed")
-    # Coordination: processing without an assignee (forward without choosing one).
+    # Coordination: processing without an assignee (routing found nobody, e.g. the only leader left).
     unassigned = recent(world, "processing@3")
+    Dossier.objects.filter(pk=unassigned.pk).update(assignee=None)
     other = drive(world, "submitted")
     other_agency = other.agency  # same agency; the other agency's exclusion is tested above
 
@@ -56,7 +57,8 @@ def test_each_queue_shows_its_dossiers(world, quick_procedure):
     reception = login(world.reception)
     assert codes(reception.get("/can-bo/hang-doi/tiep-nhan/")) == {submitted.code, other.code}
     assert mine.code in codes(spec.get("/can-bo/hang-doi/cua-toi/"))
-    assert overdue.code not in codes(spec.get("/can-bo/hang-doi/cua-toi/"))
+    # Routing gave the overdue step-2 dossier to the only specialist, so it is in their own queue too.
+    assert overdue.code in codes(spec.get("/can-bo/hang-doi/cua-toi/"))
     department = codes(spec.get("/can-bo/hang-doi/phong-ban/"))  # the justice department: step 2
     assert {mine.code, overdue.code, withdrawal.code} <= department
     assert submitted.code not in department
