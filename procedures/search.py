@@ -25,6 +25,8 @@ from procedures.text import fold
 
 # word_similarity of the folded query in search_text from which a near miss is offered when nothing matches exactly.
 FUZZY_THRESHOLD = 0.5
+# Per word of a misspelt query: a swapped pair of letters in a short word keeps about a third of its trigrams.
+WORD_FUZZY_THRESHOLD = 0.3
 
 
 def search_procedures(queryset: QuerySet[Procedure], q: str) -> QuerySet[Procedure]:
@@ -49,7 +51,13 @@ def search_procedures(queryset: QuerySet[Procedure], q: str) -> QuerySet[Procedu
 
         queryset = queryset.annotate(search_rank=rank, search_similarity=TrigramWordSimilarity(phrase, "search_text"))
         exact = queryset.filter(contains_all)
-        queryset = exact if exact.exists() else queryset.filter(search_similarity__gte=FUZZY_THRESHOLD)
+        if exact.exists():
+            queryset = exact
+        else:
+            # Typo tolerance, word by word: every word must nearly match, so a query naming two different
+            # procedures ("khai sinh kết hôn") finds nothing rather than half-matches.
+            fuzzy = {f"word_similarity_{i}": TrigramWordSimilarity(word, "search_text") for i, word in enumerate(words)}
+            queryset = queryset.annotate(**fuzzy).filter(**{f"{name}__gte": WORD_FUZZY_THRESHOLD for name in fuzzy})
         return queryset.order_by("-search_rank", "-search_similarity", Length("name"), "name", "code")
     return (
         queryset.annotate(search_rank=rank)
