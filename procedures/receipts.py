@@ -170,15 +170,19 @@ def _data_only_fetcher(weasyprint):
     return fetch
 
 
-def receipt_pdf(dossier: Dossier) -> bytes:
-    """The receipt (form 01) for a filed dossier as PDF bytes: agency, code, procedure, applicant, dates, the
-    appointment date once accepted, the documents received and a QR code of the public tracking URL.
+def html_to_pdf(html: str) -> bytes:
+    """Render portal HTML to PDF bytes, loading nothing but data: URIs. Every PDF of the portal goes through here.
 
-    Raises ServiceUnavailable (503) when WeasyPrint or Pango is not installed."""
+    Raises ServiceUnavailable (503) when WeasyPrint or Pango is not installed or fails at render time."""
     weasyprint = _weasyprint()
-    html = receipt_html(dossier)
     try:
         return weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint)).write_pdf()
     except OSError as exc:  # a library loaded lazily (Pango, fonts) failed at render time
-        logger.exception("Receipt rendering failed")
+        logger.exception("PDF rendering failed")
         raise ServiceUnavailable(_("Không tạo được tệp PDF lúc này, vui lòng thử lại sau.")) from exc
+
+
+def receipt_pdf(dossier: Dossier) -> bytes:
+    """The receipt (form 01) for a filed dossier as PDF bytes: agency, code, procedure, applicant, dates, the
+    appointment date once accepted, the documents received and a QR code of the public tracking URL."""
+    return html_to_pdf(receipt_html(dossier))

@@ -17,7 +17,6 @@ from procedures.models import (
     DossierEvent,
     Procedure,
     ProcedureStep,
-    ProcedureVersion,
     Status,
 )
 from procedures.search import search_procedures
@@ -200,11 +199,3 @@ def dossier_track(*, code: str) -> Dossier | None:
         .filter(code=code)
         .first()
     )
-
-
-def dossier_result_documents(dossier: Dossier) -> list[Document]:
-    return [doc for doc in dossier.documents.all() if doc.kind == DocumentKind.RESULT]
-
-
-def version_for(procedure: Procedure) -> ProcedureVersion | None:
-    return procedure.current_version

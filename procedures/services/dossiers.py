@@ -421,8 +421,13 @@ def _missing_documents(dossier: Dossier) -> dict[str, list[str]]:
     }
 
 
+def dossier_due_if_accepted(dossier: Dossier, now: datetime) -> datetime:
+    """The appointment date acceptance at `now` would set: what accept sets, and what the desk shows beforehand."""
+    return deadlines.due_at(now, _time_limit(dossier), calendar=working_calendar(), tz=portal_tz())
+
+
 def _effect_accept(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
-    due = deadlines.due_at(now, _time_limit(dossier), calendar=working_calendar(), tz=portal_tz())
+    due = dossier_due_if_accepted(dossier, now)
     dossier.accepted_at = now
     dossier.due_at = due
     dossier.original_due_at = due

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from procedures import formschema
 from procedures.models import Dossier, DossierEvent, Status
-from procedures.receipts import ServiceUnavailable, _data_only_fetcher, _weasyprint
+from procedures.receipts import html_to_pdf
 from procedures.services.calendar import portal_tz
 from procedures.workflow import ACTION_LABELS, Action
 
@@ -49,13 +49,9 @@ def _name(user) -> str:
 
 
 def _render(template: str, context: dict) -> bytes:
-    weasyprint = _weasyprint()
     with translation.override("vi"):
         html = render_to_string(template, {**context, "font_family": FONT_FAMILY})
-    try:
-        return weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint)).write_pdf()
-    except OSError as exc:
-        raise ServiceUnavailable("Không tạo được tệp PDF lúc này, vui lòng thử lại sau.") from exc
+    return html_to_pdf(html)
 
 
 def _heading(dossier: Dossier) -> dict:

@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens.roles import Role
-from procedures import deadlines, formschema
+from procedures import formschema
 from procedures.errors import DomainError, StaleVersion
 from procedures.models import DocumentKind, Dossier, DossierEvent, Procedure, Status
 from procedures.selectors import actor_roles, dossier_available_actions, dossier_detail_for, is_overdue
-from procedures.services.calendar import portal_tz, working_calendar
+from procedures.services.calendar import portal_tz
 from procedures.services.documents import document_upload
-from procedures.services.dossiers import _time_limit, dossier_perform_action
+from procedures.services.dossiers import dossier_due_if_accepted, dossier_perform_action
 from procedures.views.common import money_display, status_label, status_tone
 from procedures.workflow import ACTION_LABELS, Action
 from procedures.workspace import pdf
@@ -275,11 +275,9 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, *, bound: dict | Non
     roles = actor_roles(dossier, request.user)
     actions = dossier_available_actions(dossier, request.user, steps=steps, roles=roles)
     now = timezone.now()
-    calendar, tz = working_calendar(), portal_tz()
     accept_preview = ""
     if Action.ACCEPT in actions:
-        due = deadlines.due_at(now, _time_limit(dossier), calendar=calendar, tz=tz)
-        accept_preview = _moment(due)
+        accept_preview = _moment(dossier_due_if_accepted(dossier, now))
     step = steps[dossier.current_step - 1] if dossier.current_step and dossier.current_step <= len(steps) else None
     documents = list(dossier.documents.all())
     names = {d.get("code"): d.get("name") for d in dossier.procedure_version.documents}
