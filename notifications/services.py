@@ -87,7 +87,7 @@ def notifications_muted():
         _muted.reset(token)
 
 
-def notifications_queue_for_event(*, event) -> list[Notification]:
+def notifications_queue_for_event(*, event, dossier=None) -> list[Notification]:
     """Store the messages a dossier event causes and deliver them after commit: the applicant's (one per enabled
     channel), the staff's (new dossier in the desk's queue, assigned to you, supplemented, waiting to be assigned)
     and the agency's webhooks.

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "procedures",
     "notifications",
     "dashboard",
+    "workspace",
+    "editor",
     "portal",
 ]
 

@@ -23,19 +23,12 @@ from django.utils.translation import gettext as _
 
 from citizens.models import User
 from citizens.roles import STAFF_ROLES, Role
+from procedures import hooks
 from procedures.errors import ActionForbidden, ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Dossier, Status
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
 from procedures.services.dossiers import EDITABLE_STATUSES, dossier_get_for
 from procedures.workflow import Action
-
-
-def stats_record_document(*, document: Document) -> None:
-    # Imported late: the statistics app reads procedures' models, so a top-level import would be circular.
-    from dashboard.services import stats_record_document as record
-
-    record(document=document)
-
 
 # Result documents may be uploaded while the dossier is being processed, and fixed after completion until delivery.
 RESULT_STATUSES = frozenset({Status.PROCESSING, Status.COMPLETED})
@@ -374,7 +367,7 @@ def document_upload(
         raise
     # Should an outer transaction roll back after this point the file stays without a row: it is never served
     # (only rows are), and Django offers no rollback hook to remove it.
-    stats_record_document(document=document)
+    hooks.run_document_hooks(document=document)
     return document
 
 
@@ -391,7 +384,7 @@ def document_delete(*, dossier_id: UUID | str, document_id: UUID | str, actor: U
     document.delete()
     dossier.version += 1
     dossier.save(update_fields=["version", "updated_at"])
-    stats_record_document(document=document)
+    hooks.run_document_hooks(document=document)
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import StaffMembership, User
 from citizens.roles import Role
-from procedures import deadlines, formschema
+from procedures import deadlines, formschema, hooks
 from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
 from procedures.models import (
     Channel,
@@ -290,12 +290,8 @@ def dossier_perform_action(
         at=now,
         internal=action in INTERNAL_ACTIONS,
     )
-    # Same transaction: the statistics and the outbox change with the dossier or not at all.
-    from dashboard.services import stats_record_event
-    from notifications.services import notifications_queue_for_event
-
-    stats_record_event(event=event, dossier=dossier)
-    notifications_queue_for_event(event=event)
+    # Same transaction: statistics, the outbox and whatever else is registered change with the dossier or not at all.
+    hooks.run_event_hooks(event=event, dossier=dossier)
     return dossier
 
 

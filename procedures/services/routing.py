@@ -389,7 +389,7 @@ def routing_apply(*, dossier: Dossier, decision: RoutingDecision) -> dict[str, A
 def coordination_queue(*, agency_ids: Iterable[int] | None = None) -> QuerySet[Dossier]:
     """Dossiers being processed that nobody holds or no department handles: what routing could not place (and any
     dossier left so by hand), by due date. The same set as the officers' "Điều phối" queue
-    (procedures.workspace.selectors); the agency's leaders and reception assign them (the workflow's `assign`)."""
+    (workspace.selectors); the agency's leaders and reception assign them (the workflow's `assign`)."""
     queryset = Dossier.objects.filter(status__in=CLOCK_STATUSES).filter(
         Q(department__isnull=True) | Q(assignee__isnull=True)
     )

@@ -16,7 +16,7 @@ from procedures.models import Dossier, Procedure, Status
 from tests.browser.conftest import screenshot, sign_in, verified
 from tests.conftest import PASSWORD, PDF_BYTES, World, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("procedures.editor.test_urls")]
+pytestmark = [pytest.mark.browser]
 
 
 def add_row(page, prefix: str) -> int:

@@ -12,11 +12,6 @@ from tests.procedures.dossier_flow import drive
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True)
-def _workspace_urls(settings):
-    settings.ROOT_URLCONF = "procedures.workspace.test_urls"
-
-
 def test_officer_bulk_accepts_two_dossiers(page):
     world = World()
     first, second, untouched = (drive(world, "submitted") for _i in range(3))

@@ -1,5 +1,4 @@
-"""The inbox page (/thong-bao/), the preferences page and the health check, mounted by notifications.test_urls until
-the lead adds them to portal/urls.py."""
+"""The inbox page (/thong-bao/), the preferences page and the health check."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from notifications.models import Channel, Kind, Notification, NotificationPrefer
 from portal import health
 from portal.celery import app as celery_app
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("notifications.test_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def inbox_item(user, subject="Hồ sơ đã được tiếp nhận", **extra):

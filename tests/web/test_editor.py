@@ -1,7 +1,4 @@
-"""The template editor (/quan-tri-thu-tuc/): permissions, every section, publishing, versions, diff, import/export.
-
-The editor's URLs are mounted by `procedures.editor.test_urls` until portal/urls.py includes them.
-"""
+"""The template editor (/quan-tri-thu-tuc/): permissions, every section, publishing, versions, diff, import/export."""
 
 from __future__ import annotations
 
@@ -17,7 +14,7 @@ from procedures.models import Procedure, ProcedureVersion, VersionStatus
 from procedures.services.catalogue import procedure_export, procedure_import
 from tests.conftest import PASSWORD, client_for, make_user, procedure_template
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("procedures.editor.test_urls")]
+pytestmark = [pytest.mark.django_db]
 
 BASE = "/quan-tri-thu-tuc/"
 
@@ -427,7 +424,7 @@ def test_django_admin_links_to_the_editor(world):
     ],
 )
 def test_routing_rule_rows_round_trip(world, rule):
-    from procedures.editor.forms import RoutingRow
+    from editor.forms import RoutingRow
 
     initial = RoutingRow.initial_from(rule)
     data = {f"r-{k}": v for k, v in initial.items() if v not in (None, "")}
@@ -452,7 +449,7 @@ def test_routing_rule_rows_round_trip(world, rule):
     ],
 )  # fmt: skip
 def test_form_field_rows_round_trip(field):
-    from procedures.editor.forms import FormFieldRow
+    from editor.forms import FormFieldRow
 
     initial = FormFieldRow.initial_from(field)
     data = {f"f-{k}": ("on" if v is True else v) for k, v in initial.items() if v not in (None, "", False)}

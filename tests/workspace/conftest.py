@@ -1,4 +1,4 @@
-"""Workspace tests: the portal's routes plus the workspace mounted under /can-bo/ (procedures.workspace.test_urls)."""
+"""Workspace tests: the officer pages under /can-bo/."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ from procedures.models import Dossier
 from procedures.services.catalogue import procedure_import
 from tests.conftest import procedure_template
 from tests.procedures.dossier_flow import drive
-
-
-@pytest.fixture(autouse=True)
-def _workspace_urls(settings):
-    settings.ROOT_URLCONF = "procedures.workspace.test_urls"
 
 
 def login(user) -> Client:

@@ -28,8 +28,7 @@ from django.views.decorators.http import require_POST
 
 from citizens.models import StaffMembership
 from citizens.roles import Role
-from procedures import formschema
-from procedures.editor.forms import (
+from editor.forms import (
     CaseRow,
     DocumentRow,
     FormFieldRow,
@@ -41,6 +40,7 @@ from procedures.editor.forms import (
     fields_initial,
     fields_spec,
 )
+from procedures import formschema
 from procedures.errors import InvalidInput
 from procedures.models import Agency, Field, Procedure, ProcedureVersion, VersionStatus
 from procedures.search import search_procedures
@@ -136,7 +136,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     rows = [{"procedure": p, "has_draft": p.pk in drafts} for p in procedures[:300]]
     return render(
         request,
-        "procedures/editor/procedure_list.html",
+        "editor/procedure_list.html",
         {"rows": rows, "q": q, "import_form": ImportForm(agencies=agencies)},
     )
 
@@ -154,7 +154,7 @@ def procedure_create(request: HttpRequest) -> HttpResponse:
                 version_draft_create(procedure=procedure)
             messages.success(request, _("Đã tạo thủ tục; hãy soạn biểu mẫu, giấy tờ và quy trình rồi công bố."))
             return redirect("procedure_editor:edit", code=procedure.code, section="fields")
-    return render(request, "procedures/editor/procedure_create.html", {"form": form})
+    return render(request, "editor/procedure_create.html", {"form": form})
 
 
 def _save_procedure(form: ProcedureForm, procedure: Procedure) -> Procedure:
@@ -217,7 +217,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     problems = version_problems(version_export(draft), agency=procedure.agency) if draft else []
     return render(
         request,
-        "procedures/editor/procedure_detail.html",
+        "editor/procedure_detail.html",
         {"procedure": procedure, "versions": versions, "draft": draft, "problems": problems},
     )
 
@@ -291,7 +291,7 @@ def draft_edit(request: HttpRequest, code: str, section: str) -> HttpResponse:
     if isinstance(result, HttpResponse):
         return result
     context.update(result)
-    return render(request, f"procedures/editor/edit_{section}.html", context)
+    return render(request, f"editor/edit_{section}.html", context)
 
 
 def _saved(request, procedure, section):
@@ -431,7 +431,7 @@ def version_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
     spec = version_export(version)
     return render(
         request,
-        "procedures/editor/version_detail.html",
+        "editor/version_detail.html",
         {
             "procedure": procedure,
             "version": version,
@@ -458,7 +458,7 @@ def version_compare(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404 from exc
     return render(
         request,
-        "procedures/editor/version_diff.html",
+        "editor/version_diff.html",
         {"procedure": procedure, "versions": versions, "old": old, "new": new, "diff": version_diff(old, new)},
     )
 

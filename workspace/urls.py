@@ -1,8 +1,8 @@
-"""Officer workspace routes; the project mounts them with path("can-bo/", include("procedures.workspace.urls"))."""
+"""Officer workspace routes; the project mounts them with path("can-bo/", include("workspace.urls"))."""
 
 from django.urls import path
 
-from procedures.workspace import views
+from workspace import views
 
 app_name = "workspace"
 

@@ -34,9 +34,9 @@ from procedures.services.documents import document_upload
 from procedures.services.dossiers import dossier_due_if_accepted, dossier_perform_action
 from procedures.views.common import money_display, status_label, status_tone
 from procedures.workflow import ACTION_LABELS, Action
-from procedures.workspace import pdf
-from procedures.workspace.forms import ACTION_FORMS, ApplicantForm
-from procedures.workspace.selectors import (
+from workspace import pdf
+from workspace.forms import ACTION_FORMS, ApplicantForm
+from workspace.selectors import (
     DEFAULT_QUEUE,
     QUEUES,
     agency_officers,
@@ -46,7 +46,7 @@ from procedures.workspace.selectors import (
     queue_dossiers,
     workspace_memberships,
 )
-from procedures.workspace.services import citizen_find_or_create, dossier_file_in_person, dossiers_bulk_action
+from workspace.services import citizen_find_or_create, dossier_file_in_person, dossiers_bulk_action
 
 PER_PAGE = 25
 STALE_MESSAGE = "Hồ sơ vừa được người khác cập nhật"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from procedures.models import Dossier, Outcome
 from procedures.services.calendar import portal_tz
 from procedures.workflow import Action
-from procedures.workspace.selectors import agency_officers
+from workspace.selectors import agency_officers
 
 
 class ActionForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from procedures.editor import views
+from editor import views
 
 app_name = "procedure_editor"
 
