@@ -262,24 +262,27 @@ def test_refuse_is_final_with_the_reason_on_record(world):
     assert DossierEvent.objects.filter(dossier=dossier).latest("id").comment == "Sai thẩm quyền"
 
 
-def test_each_action_hands_its_event_to_the_notifications_service(world, monkeypatch):
-    import notifications.services
+def _replace_hook(monkeypatch, name, run):
+    from procedures import hooks
 
+    old = hooks._EVENT_HOOKS[name]
+    monkeypatch.setitem(hooks._EVENT_HOOKS, name, hooks.Hook(name=name, order=old.order, run=run))
+
+
+def test_each_action_hands_its_event_to_the_notifications_service(world, monkeypatch):
     seen = []
-    monkeypatch.setattr(notifications.services, "notifications_queue_for_event", lambda *, event: seen.append(event))
+    _replace_hook(monkeypatch, "notifications.outbox", lambda *, event, dossier: seen.append(event))
     dossier = drive(world, "processing@1")
     assert [event.action for event in seen] == ["submit", "accept"]
     assert all(event.pk and event.dossier_id == dossier.pk for event in seen)
 
 
 def test_a_failing_notification_rolls_the_action_back(world, monkeypatch):
-    import notifications.services
-
-    def broken(*, event):
+    def broken(*, event, dossier):
         raise RuntimeError("outbox unavailable")
 
     dossier = drive(world, "submitted")
-    monkeypatch.setattr(notifications.services, "notifications_queue_for_event", broken)
+    _replace_hook(monkeypatch, "notifications.outbox", broken)
     with pytest.raises(RuntimeError):
         act(dossier, Action.ACCEPT, world.reception, now=later(2))
     fresh = Dossier.objects.get(pk=dossier.pk)
