@@ -223,7 +223,8 @@ PAYLOAD_ACTIONS = ("accept", "supplement", "extend")  # the only events whose pa
 
 def _event_rows() -> Iterator[tuple]:
     """(dossier_id, event id, action, from, to, at, payload | None, agency_id, procedure_id, field_id, channel,
-    fee_amount, requires_paper_result) for every folded event of a filed dossier, ordered by dossier then event id, streamed."""
+    fee_amount, requires_paper_result) for every folded event of a filed dossier, ordered by dossier then event id,
+    streamed."""
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         ignored = ", ".join(f"'{action}'" for action in sorted(IGNORED_ACTIONS))
