@@ -422,3 +422,22 @@ def test_drill_down_lists_the_dossiers_behind_an_indicator_in_fixed_queries(worl
     assert 'data-procedure="T.0001"' in procedures_html
     assert client.get("/ioc/chi-so/9.9/", params).status_code == 404
     assert login(world.citizen).get("/ioc/chi-so/2.1/", params).status_code == 403
+
+
+@pytest.mark.django_db
+def test_override_is_edited_in_the_admin(world):
+    from citizens.models import User
+
+    admin = User.objects.create_superuser(email="root@example.org", password="x" * 12)
+    client = login(admin)
+    assert client.get("/admin/dashboard/indicatoroverride/add/").status_code == 200
+    response = client.post(
+        "/admin/dashboard/indicatoroverride/add/",
+        {"code": "4.2", "points": "4", "threshold_percent": "80", "note": "Theo tài liệu công thức"},
+    )
+    assert response.status_code == 302
+    rule = by_code(evaluation())["4.2"].rule
+    assert rule.threshold == Fraction(4, 5) and rule.overridden
+    # A threshold outside (0, 100] is refused with a message.
+    response = client.post("/admin/dashboard/indicatoroverride/add/", {"code": "4.3", "threshold_percent": "0"})
+    assert response.status_code == 200 and IndicatorOverride.objects.filter(code="4.3").count() == 0
