@@ -33,7 +33,7 @@ from citizens.roles import Role
 from dashboard import indicators, sources
 from dashboard.ledger import COMPLETED, FLOW_COLUMNS, LATE, STOCK_COLUMNS, STOPPED, WITHDRAWN
 from dashboard.models import OPEN, DailyStat, DossierStat, IndicatorOverride, MonthlyStat
-from procedures.models import Agency, Field, OnlineLevel, Procedure, ProcedurePublication
+from procedures.models import Agency, Field, OnlineLevel, Procedure, ProcedurePublication, Rating
 from procedures.services.calendar import portal_tz, working_calendar
 
 GROUPINGS_BY_ENTITY = ("agency", "field", "procedure")
@@ -451,7 +451,7 @@ def _complained(scope: Scope, start: date, end: date, now: datetime, feedback_id
     or have feedback (a registered 5.4 source), and are not already late, so that 5.4 counts each dossier once.
     One query, led by the (small) set of dissatisfied ratings and feedback."""
     population, late = _handled_q(start, end, now)
-    signal = Q(dossier__rating__satisfied=False)
+    signal = _dissatisfied()
     if feedback_ids:
         signal |= Q(pk__in=feedback_ids)
     rows = (
@@ -463,6 +463,11 @@ def _complained(scope: Scope, start: date, end: date, now: datetime, feedback_id
         .order_by()
     )
     return {(r["agency_id"], r["procedure_id"], r["field_id"]): r["n"] for r in rows}
+
+
+def _dissatisfied() -> Q:
+    """Dossiers rated dissatisfied, as a semi-join led by the (small) ratings table."""
+    return Q(pk__in=Rating.objects.filter(satisfied=False).values("dossier_id"))
 
 
 def _provided(
@@ -932,7 +937,7 @@ def indicator_dossiers(
             feedback = sources.read_dossier_ids(
                 "5.4", sources.SourceQuery(start, end, scope.agency_ids, scope.field_id, scope.procedure_id)
             )
-            signal = Q(dossier__rating__satisfied=False) | (Q(pk__in=feedback) if feedback else Q(pk__in=[]))
+            signal = _dissatisfied() | (Q(pk__in=feedback) if feedback else Q(pk__in=[]))
             counted &= ~signal
     elif code == "2.2":
         population, counted = received & Q(closed_kind=COMPLETED), Q(closed_kind=COMPLETED)
