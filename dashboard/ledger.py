@@ -27,7 +27,20 @@ Definitions (documented once, here, and used everywhere):
   the statutory due date, on time (đúng hạn) if completed no later than the statutory due moment, late (quá hạn) if
   it was ever overdue or had more than one supplement request.
 * Stopped and withdrawn-after-acceptance dossiers leave the open set without being "processed"; they are counted
-  separately so that to process = processed + stopped + withdrawn + in progress at the period end.
+  separately so that to process = processed + stopped + withdrawn + in progress at the period end. `closed_late`
+  counts those of them that were late when they ended (Decision 766 indicator 2.1 judges every end state).
+* Indicator counters (dashboard.indicators reads them; each is counted on the day named):
+  - started_completed / started_days (received day): dossiers completed, and their working days, by the day their
+    processing started (indicator 2.2 averages over dossiers whose processing started in the period);
+  - received_online_e (received day): received online and, where the procedure issues a paper result, with an
+    electronic result (3.3);
+  - completed_paper / completed_paper_e (completed day): completed dossiers of procedures that issue a paper result,
+    and those of them with an electronic result (4.1);
+  - digitised_all (received day): any channel, files attached to its components and, where a paper result is
+    issued, an electronic result (4.2);
+  - reused / connected / population / certified_copy (received day): a component flagged as reused digitised data
+    (4.3), taken from the citizen's data store (4.4), taken from the population database (4.5b), an electronic
+    certified copy (4.2b).
 """
 
 from __future__ import annotations
@@ -62,6 +75,16 @@ FLOW_COLUMNS = (
     "delivered",
     "stopped",
     "withdrawn",
+    "closed_late",
+    "started_completed",
+    "started_days",
+    "received_online_e",
+    "completed_paper",
+    "completed_paper_e",
+    "digitised_all",
+    "connected",
+    "population",
+    "certified_copy",
 )
 STOCK_COLUMNS = ("open_delta", "late_delta", "near_delta", "uncollected_delta")
 COLUMNS = FLOW_COLUMNS + STOCK_COLUMNS
@@ -104,11 +127,38 @@ class LedgerState:
     fee_amount: int = 0
     has_input_docs: bool = False
     has_result_doc: bool = False
+    requires_paper_result: bool = False
+    has_reused_doc: bool = False
+    has_store_doc: bool = False
+    has_population_doc: bool = False
+    has_certified_copy: bool = False
     late_at: datetime | None = None
     near_day: date | None = None
 
 
 STATE_FIELDS = tuple(f.name for f in fields(LedgerState))
+
+# Document flag (procedures.Document field) -> LedgerState field.
+DOC_FLAGS = {
+    "reused_data": "has_reused_doc",
+    "from_data_store": "has_store_doc",
+    "from_population_data": "has_population_doc",
+    "e_certified_copy": "has_certified_copy",
+}
+
+
+def set_doc_flags(s: LedgerState, *, has_input: bool, has_result: bool, flags: frozenset[str]) -> None:
+    """Documents only matter once the dossier is accepted (the hook does not even look them up before)."""
+    accepted = s.accepted_at is not None
+    s.has_input_docs = accepted and has_input
+    s.has_result_doc = accepted and has_result
+    for flag, name in DOC_FLAGS.items():
+        setattr(s, name, accepted and flag in flags)
+
+
+def closed_late(s: LedgerState) -> bool:
+    """Late when it ended: ever overdue, or more than one supplement request."""
+    return s.overdue_since is not None or s.supplement_count > 1
 
 
 @dataclass(frozen=True)
@@ -131,6 +181,8 @@ class Context:
     has_input_docs: bool
     has_result_doc: bool
     calendar_factory: Callable[[], WorkingCalendar]
+    requires_paper_result: bool = False
+    doc_flags: frozenset[str] = frozenset()  # of DOC_FLAGS: what the dossier's documents are flagged as
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -184,6 +236,7 @@ def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = Fals
     previous = (s.statutory_due_at, s.paused_at)
     s.last_event_id = event.id or s.last_event_id
     s.fee_amount = ctx.fee_amount
+    s.requires_paper_result = ctx.requires_paper_result
     at, action, payload = event.at, event.action, event.payload or {}
 
     # Lateness already incurred stays: record the moment the statutory clock ran out before this event.
@@ -230,7 +283,7 @@ def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = Fals
             s.completed_at = at
             s.closed_at, s.closed_kind = at, COMPLETED
             due = s.statutory_due_at
-            if s.supplement_count > 1 or s.overdue_since is not None:
+            if closed_late(s):
                 s.completion = LATE
             elif due is not None and local_day(at, ctx.tz) < local_day(due, ctx.tz):
                 s.completion = EARLY
@@ -250,9 +303,7 @@ def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = Fals
         if s.closed_at is None:
             s.closed_at, s.closed_kind = at, WITHDRAWN
 
-    # Documents only matter once the dossier is accepted (the hook does not even look them up before).
-    s.has_input_docs = s.accepted_at is not None and ctx.has_input_docs
-    s.has_result_doc = s.accepted_at is not None and ctx.has_result_doc
+    set_doc_flags(s, has_input=ctx.has_input_docs, has_result=ctx.has_result_doc, flags=ctx.doc_flags)
     _derive(s, ctx, changed=(s.statutory_due_at, s.paused_at) != previous)
     return s
 
@@ -298,6 +349,19 @@ def contribution(s: LedgerState, tz: ZoneInfo) -> Counter:
         out[(received, "received_direct")] += 1
         if s.has_input_docs:
             out[(received, "digitised")] += 1
+    e_result_ok = s.has_result_doc or not s.requires_paper_result
+    if s.channel == "online" and e_result_ok:
+        out[(received, "received_online_e")] += 1
+    if s.has_input_docs and e_result_ok:
+        out[(received, "digitised_all")] += 1
+    for column, flag in (
+        ("reused", s.has_reused_doc),
+        ("connected", s.has_store_doc),
+        ("population", s.has_population_doc),
+        ("certified_copy", s.has_certified_copy),
+    ):
+        if flag:
+            out[(received, column)] += 1
     if s.fee_amount > 0:
         out[(received, "fee_due")] += 1
         if s.paid_at is not None:
@@ -319,12 +383,21 @@ def contribution(s: LedgerState, tz: ZoneInfo) -> Counter:
             out[(completed, "processing_days")] += s.processing_days
         if s.allowed_days:
             out[(completed, "allowed_days")] += s.allowed_days
+        out[(received, "started_completed")] += 1
+        if s.processing_days:
+            out[(received, "started_days")] += s.processing_days
+        if s.requires_paper_result:
+            out[(completed, "completed_paper")] += 1
+            if s.has_result_doc:
+                out[(completed, "completed_paper_e")] += 1
         delivered = local_day(s.delivered_at, tz) if s.delivered_at is not None else None
         _interval(out, "uncollected_delta", completed, delivered)
         if delivered is not None:
             out[(delivered, "delivered")] += 1
     elif s.closed_kind in (STOPPED, WITHDRAWN) and closed is not None:
         out[(closed, s.closed_kind)] += 1
+        if closed_late(s):
+            out[(closed, "closed_late")] += 1
     return Counter({key: value for key, value in out.items() if value})
 
 

@@ -37,6 +37,16 @@ COUNTER_HELP = {
     "delivered": _("Đã trả kết quả"),
     "stopped": _("Dừng xử lý"),
     "withdrawn": _("Rút hồ sơ sau khi tiếp nhận"),
+    "closed_late": _("Dừng xử lý hoặc rút hồ sơ khi đã quá hạn"),
+    "started_completed": _("Hồ sơ đã giải quyết, theo ngày bắt đầu xử lý"),
+    "started_days": _("Số ngày làm việc đã dùng, theo ngày bắt đầu xử lý"),
+    "received_online_e": _("Tiếp nhận trực tuyến, có kết quả điện tử khi thủ tục có kết quả giấy"),
+    "completed_paper": _("Giải quyết, thủ tục có kết quả giấy"),
+    "completed_paper_e": _("Giải quyết, thủ tục có kết quả giấy, có kết quả điện tử"),
+    "digitised_all": _("Hồ sơ (mọi kênh) đã số hoá thành phần và kết quả"),
+    "connected": _("Hồ sơ có thành phần lấy từ kho dữ liệu cá nhân"),
+    "population": _("Hồ sơ có dữ liệu từ CSDL quốc gia về dân cư"),
+    "certified_copy": _("Hồ sơ có bản sao điện tử được chứng thực"),
     "open_delta": _("Biến động số hồ sơ đang giải quyết"),
     "late_delta": _("Biến động số hồ sơ đang giải quyết quá hạn"),
     "near_delta": _("Biến động số hồ sơ sắp đến hạn"),
@@ -78,6 +88,16 @@ class StatCounters(models.Model):
     delivered = _counter("delivered")
     stopped = _counter("stopped")
     withdrawn = _counter("withdrawn")
+    closed_late = _counter("closed_late")
+    started_completed = _counter("started_completed")
+    started_days = _counter("started_days")
+    received_online_e = _counter("received_online_e")
+    completed_paper = _counter("completed_paper")
+    completed_paper_e = _counter("completed_paper_e")
+    digitised_all = _counter("digitised_all")
+    connected = _counter("connected")
+    population = _counter("population")
+    certified_copy = _counter("certified_copy")
     open_delta = _counter("open_delta")
     late_delta = _counter("late_delta")
     near_delta = _counter("near_delta")
@@ -169,6 +189,11 @@ class DossierStat(models.Model):
     fee_amount = models.BigIntegerField(default=0)
     has_input_docs = models.BooleanField(default=False)
     has_result_doc = models.BooleanField(default=False)
+    requires_paper_result = models.BooleanField(default=False)
+    has_reused_doc = models.BooleanField(default=False)
+    has_store_doc = models.BooleanField(default=False)
+    has_population_doc = models.BooleanField(default=False)
+    has_certified_copy = models.BooleanField(default=False)
     # Derived, stored so that a later calendar change never makes the old contribution unknowable.
     late_at = models.DateTimeField(null=True, blank=True)
     near_day = models.DateField(null=True, blank=True)
@@ -185,7 +210,51 @@ class DossierStat(models.Model):
                 condition=OPEN,
             ),
             models.Index(fields=["late_at"], name="dossierstat_open_late_idx", condition=OPEN),
+            # The indicator drill-down lists the dossiers received or completed in a period.
+            models.Index(fields=["agency", "accepted_at"], name="dossierstat_accepted_idx"),
+            models.Index(fields=["agency", "completed_at"], name="dossierstat_completed_idx"),
         ]
 
     def __str__(self) -> str:
         return str(self.dossier_id)
+
+
+class IndicatorOverride(models.Model):
+    """A province's correction of one Decision 766 rule (dashboard.indicators.RULES is the default table): points,
+    threshold or note. Empty fields keep the table's value. Read once per statistics request."""
+
+    code = models.CharField(_("mã chỉ số"), max_length=8, unique=True)
+    points = models.DecimalField(_("điểm tối đa"), max_digits=5, decimal_places=2, null=True, blank=True)
+    threshold_percent = models.DecimalField(
+        _("ngưỡng đạt điểm tối đa (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Để trống: giữ ngưỡng của bảng. 100: chấm tuyến tính (điểm × tỷ lệ)."),
+    )
+    note = models.TextField(_("ghi chú, căn cứ sửa"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("điều chỉnh chỉ số 766")
+        verbose_name_plural = _("điều chỉnh chỉ số 766")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gte=0) | Q(points__isnull=True), name="indicator_points_gte_0"),
+            models.CheckConstraint(
+                condition=Q(threshold_percent__gt=0, threshold_percent__lte=100) | Q(threshold_percent__isnull=True),
+                name="indicator_threshold_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from dashboard.indicators import RULES_BY_CODE
+
+        if self.code not in RULES_BY_CODE:
+            raise ValidationError({"code": _("Không có chỉ số mã %(code)s.") % {"code": self.code}})

@@ -24,11 +24,21 @@ def indicator_json(result: Result) -> dict:
         "numerator": result.numerator,
         "denominator": result.denominator,
         "scoring_ratio": _num(result.scoring_ratio, 4),
-        "threshold": _num(rule.threshold, 4),
+        "threshold": _num(rule.threshold or 1, 4),
+        "scoring": "threshold" if rule.threshold is not None else "linear",
         "points": _num(rule.points, 2),
         "score": _num(result.score, 2),
+        "scored": rule.scored,
+        "status": result.status,
+        "source_tag": rule.source,
+        "data_source": result.source or None,
+        "measured_by": rule.measured_by,
+        "formula": str(rule.formula),
         "basis": rule.basis,
-        "note": str(rule.note),
+        "note": result.note,
+        "alternative": str(rule.alternative),
+        "detail": result.detail,
+        "overridden": rule.overridden,
     }
 
 
@@ -49,6 +59,7 @@ def evaluation_json(evaluation: Evaluation, *, full: bool = True) -> dict:
             "value": _num(evaluation.score, 2),
             "available_points": _num(evaluation.available, 2),
             "percent": evaluation.score_percent,
+            "band": dict(zip(("code", "label", "source_tag"), evaluation.band, strict=True)),
         },
     }
     if full:

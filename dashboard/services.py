@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from dashboard.ledger import (
     COLUMNS,
+    DOC_FLAGS,
     IGNORED_ACTIONS,
     STATE_FIELDS,
     Context,
@@ -31,6 +32,7 @@ from dashboard.ledger import (
     contribution,
     difference,
     fold,
+    set_doc_flags,
 )
 from dashboard.models import DailyStat, DossierStat, MonthlyStat
 from procedures.models import Document, DocumentKind, Dossier, DossierEvent, Procedure
@@ -65,7 +67,12 @@ def _values(state: LedgerState) -> dict:
 
 
 def _doc_kinds(dossier_id) -> set[str]:
-    return set(Document.objects.filter(dossier_id=dossier_id).values_list("kind", flat=True).distinct())
+    """The dossier's document kinds and the DOC_FLAGS set on any of its documents, in one set (one query)."""
+    found: set[str] = set()
+    for kind, *flags in Document.objects.filter(dossier_id=dossier_id).values_list("kind", *DOC_FLAGS).distinct():
+        found.add(kind)
+        found.update(name for name, on in zip(DOC_FLAGS, flags, strict=True) if on)
+    return found
 
 
 def _save_state(state: LedgerState, dossier_id, *, exists: bool) -> None:
@@ -119,6 +126,8 @@ def _apply_event(event: DossierEvent, dossier: Dossier) -> None:
         has_input_docs=DocumentKind.INPUT in kinds,
         has_result_doc=DocumentKind.RESULT in kinds,
         calendar_factory=working_calendar,
+        requires_paper_result=dossier.procedure.requires_paper_result,
+        doc_flags=frozenset(kinds & set(DOC_FLAGS)),
     )
     if stat is None and event.action != "submit":
         # A dossier filed before the statistics existed: fold its earlier history first (nothing of it was counted).
@@ -146,9 +155,13 @@ def stats_record_document(*, document: Document) -> None:
             state = _state_of(stat)
             kinds = _doc_kinds(document.dossier_id)
             new = LedgerState(**_values(state))
-            new.has_input_docs = DocumentKind.INPUT in kinds
-            new.has_result_doc = DocumentKind.RESULT in kinds
-            if (new.has_input_docs, new.has_result_doc) == (state.has_input_docs, state.has_result_doc):
+            set_doc_flags(
+                new,
+                has_input=DocumentKind.INPUT in kinds,
+                has_result=DocumentKind.RESULT in kinds,
+                flags=frozenset(kinds & set(DOC_FLAGS)),
+            )
+            if new == state:
                 return
             tz = portal_tz()
             _apply_deltas(new, difference(contribution(state, tz), contribution(new, tz)))
@@ -210,7 +223,8 @@ PAYLOAD_ACTIONS = ("accept", "supplement", "extend")  # the only events whose pa
 
 def _event_rows() -> Iterator[tuple]:
     """(dossier_id, event id, action, from, to, at, payload | None, agency_id, procedure_id, field_id, channel,
-    fee_amount) for every folded event of a filed dossier, ordered by dossier then event id, streamed."""
+    fee_amount, requires_paper_result) for every folded event of a filed dossier, ordered by dossier then event id,
+    streamed."""
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         ignored = ", ".join(f"'{action}'" for action in sorted(IGNORED_ACTIONS))
@@ -219,7 +233,7 @@ def _event_rows() -> Iterator[tuple]:
             SELECT e.dossier_id, e.id, e.action, e.from_status, e.to_status,
                    to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
                    CASE WHEN e.action IN ({payload}) THEN e.payload END,
-                   d.agency_id, d.procedure_id, p.field_id, d.channel, d.fee_amount
+                   d.agency_id, d.procedure_id, p.field_id, d.channel, d.fee_amount, p.requires_paper_result
             FROM {qn(DossierEvent._meta.db_table)} e
             JOIN {qn(Dossier._meta.db_table)} d ON d.id = e.dossier_id
             JOIN {qn(Procedure._meta.db_table)} p ON p.id = d.procedure_id
@@ -254,21 +268,25 @@ def _event_rows() -> Iterator[tuple]:
             "dossier__procedure__field_id",
             "dossier__channel",
             "dossier__fee_amount",
+            "dossier__procedure__requires_paper_result",
         )  # fmt: skip
         .iterator(chunk_size=5000)
     )
 
 
 def _document_rows() -> Iterator[tuple]:
-    """(dossier_id, has input document, has result document), ordered by dossier, streamed."""
+    """(dossier_id, has input document, has result document, *one 0/1 per DOC_FLAGS), ordered by dossier,
+    streamed."""
+    flags = {f"flag_{name}": Max(Case(When(**{name: True}, then=1), default=0)) for name in DOC_FLAGS}
     yield from (
         Document.objects.values("dossier_id")
         .annotate(
             has_input=Max(Case(When(kind=DocumentKind.INPUT, then=1), default=0)),
             has_result=Max(Case(When(kind=DocumentKind.RESULT, then=1), default=0)),
+            **flags,
         )
         .order_by("dossier_id")
-        .values_list("dossier_id", "has_input", "has_result")
+        .values_list("dossier_id", "has_input", "has_result", *flags)
         .iterator(chunk_size=20_000)
     )
 
@@ -287,8 +305,10 @@ def recompute(*, progress: Callable[[int], None] | None = None) -> Iterator[tupl
         while pending_doc is not None and pending_doc[0] < dossier_id:
             pending_doc = next(documents, None)
         has_input = has_result = False
+        doc_flags: frozenset[str] = frozenset()
         if pending_doc is not None and pending_doc[0] == dossier_id:
             has_input, has_result = bool(pending_doc[1]), bool(pending_doc[2])
+            doc_flags = frozenset(name for name, on in zip(DOC_FLAGS, pending_doc[3:], strict=True) if on)
         state = ctx = None
         for (
             _d,
@@ -303,6 +323,7 @@ def recompute(*, progress: Callable[[int], None] | None = None) -> Iterator[tupl
             field_id,
             channel,
             fee,
+            paper_result,
         ) in rows:
             if state is None:
                 state = LedgerState(agency_id=agency_id, procedure_id=procedure_id, field_id=field_id, channel=channel)
@@ -313,6 +334,8 @@ def recompute(*, progress: Callable[[int], None] | None = None) -> Iterator[tupl
                     has_input_docs=has_input,
                     has_result_doc=has_result,
                     calendar_factory=lambda: calendar,
+                    requires_paper_result=bool(paper_result),
+                    doc_flags=doc_flags,
                 )
             if isinstance(payload, str):  # Django's PostgreSQL backend hands jsonb over as text
                 payload = json.loads(payload)

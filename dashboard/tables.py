@@ -73,6 +73,7 @@ def indicators_table(evaluation: Evaluation) -> Table:
             _("Ngưỡng"),
             _("Điểm tối đa"),
             _("Điểm"),
+            _("Nguồn"),
             _("Căn cứ"),
         )
     ]
@@ -89,6 +90,7 @@ def indicators_table(evaluation: Evaluation) -> Table:
                 item["threshold"],
                 item["points"],
                 item["score"],
+                item["source_tag"],
                 item["basis"],
             ]
         )

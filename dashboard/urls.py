@@ -7,6 +7,7 @@ from dashboard import views
 urlpatterns = [
     path("api/v1/", include("dashboard.api_urls")),
     path("ioc/", views.ioc_dashboard, name="ioc-dashboard"),
+    path("ioc/chi-so/<str:code>/", views.ioc_indicator, name="ioc-indicator"),
     path("ioc/export/<slug:table>.<str:fmt>", views.ioc_export, name="ioc-export"),
     path("thong-ke/", views.public_statistics, name="public-statistics"),
 ]

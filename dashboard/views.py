@@ -19,10 +19,15 @@ from django.views.decorators.http import require_GET
 
 from dashboard import charts, exports, tables
 from dashboard.charts import Series
+from dashboard.indicators import RULES_BY_CODE
 from dashboard.query import QueryError, StatsRequest, parse_stats_request
 from dashboard.selectors import (
+    DOSSIER_DRILLS,
     GROUPINGS,
+    PROCEDURE_DRILLS,
     StatsAccess,
+    indicator_dossiers,
+    indicator_procedures,
     month_starts,
     overdue_rows,
     stats_access_for,
@@ -222,8 +227,49 @@ def ioc_dashboard(request: HttpRequest) -> HttpResponse:
         "export_query": urlencode({**base_params, "trend": ioc.trend}),
         "stale": cache.get(STALE_KEY),
         "counter_labels": tables.COUNTER_LABELS,
+        "drill_url": reverse("ioc-indicator", args=["CODE"]),
+        "drill_codes": DOSSIER_DRILLS + PROCEDURE_DRILLS,
+        "drill_query": urlencode(base_params),
     }
     return render(request, "dashboard/ioc.html", context)
+
+
+DRILL_PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def ioc_indicator(request: HttpRequest, code: str) -> HttpResponse:
+    """`/ioc/chi-so/<code>/`: one indicator of the period and scope, and the dossiers (or procedures) behind it,
+    each marked as counted in the numerator or not."""
+    if code not in RULES_BY_CODE:
+        raise Http404
+    try:
+        ioc = _ioc_request(request)
+    except QueryError as error:
+        return _error_page(request, error)
+    query, now = ioc.query, ioc.now
+    overview = stats_overview(scope=query.scope, start=query.start, end=query.end, now=now)
+    result = next(r for r in overview.total.results if r.rule.code == code)
+    page = procedures = None
+    if code in DOSSIER_DRILLS:
+        paginator = Paginator(
+            indicator_dossiers(code=code, scope=query.scope, start=query.start, end=query.end, now=now),
+            DRILL_PAGE_SIZE,
+        )
+        page = paginator.get_page(request.GET.get("page"))
+    elif code in PROCEDURE_DRILLS:
+        procedures = indicator_procedures(code=code, scope=query.scope, start=query.start, end=query.end)
+    params = query.params(group_by=None)
+    context = {
+        "query": query,
+        "result": result,
+        "page": page,
+        "procedures": procedures,
+        "back_url": reverse("ioc-dashboard") + "?" + urlencode(params),
+        "page_query": urlencode(params),
+    }
+    return render(request, "dashboard/indicator.html", context)
 
 
 @require_GET

@@ -24,6 +24,7 @@ from procedures.models import (
     DossierEvent,
     Field,
     Procedure,
+    ProcedurePublication,
     ProcedureStep,
     ProcedureVersion,
     Status,
@@ -102,6 +103,14 @@ class ProcedureVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ("-number",)
 
 
+class ProcedurePublicationInline(admin.TabularInline):
+    """Announcement and publication records (Decision 766 indicators 1.1, 1.2)."""
+
+    model = ProcedurePublication
+    extra = 0
+    fields = ("decision_number", "decision_date", "legal_basis_effective_date", "published_on", "note")
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "field", "agency", "online_level", "current_version", "is_active")
@@ -111,7 +120,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     autocomplete_fields = ("field", "agency")
     # The current version changes only by publishing one (see ProcedureVersionAdmin's action).
     readonly_fields = ("current_version", "template_editor")
-    inlines = [ProcedureVersionInline]
+    inlines = [ProcedureVersionInline, ProcedurePublicationInline]
 
     @admin.display(description=_("trình soạn mẫu thủ tục"))
     def template_editor(self, obj: Procedure) -> str:

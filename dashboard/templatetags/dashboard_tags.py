@@ -71,3 +71,9 @@ def can_view_ioc(user) -> bool:
     from dashboard.selectors import stats_access_for
 
     return bool(user and user.is_authenticated and stats_access_for(user).is_staff_viewer)
+
+
+@register.filter
+def replace_code(url, code):
+    """The drill-down URL (reversed with the placeholder CODE) for one indicator."""
+    return str(url).replace("CODE", str(code))

@@ -1,6 +1,14 @@
 from procedures.models.agency import Agency, Department
 from procedures.models.calendar import CalendarOverride
-from procedures.models.catalogue import Field, OnlineLevel, Procedure, ProcedureStep, ProcedureVersion, VersionStatus
+from procedures.models.catalogue import (
+    Field,
+    OnlineLevel,
+    Procedure,
+    ProcedurePublication,
+    ProcedureStep,
+    ProcedureVersion,
+    VersionStatus,
+)
 from procedures.models.document import Document, DocumentKind
 from procedures.models.dossier import (
     Channel,
@@ -28,6 +36,7 @@ __all__ = [
     "OnlineLevel",
     "Outcome",
     "Procedure",
+    "ProcedurePublication",
     "ProcedureStep",
     "ProcedureVersion",
     "Rating",

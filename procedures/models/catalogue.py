@@ -48,6 +48,22 @@ class Procedure(models.Model):
     result_name = models.CharField(_("kết quả"), max_length=255, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    # Facts the Decision 766 indicators need (dashboard.indicators) that the procedure's content does not say.
+    requires_paper_result = models.BooleanField(
+        _("có kết quả giấy"),
+        default=False,
+        help_text=_("Thủ tục cấp kết quả bằng giấy tờ: hồ sơ chỉ tính là trực tuyến, số hoá khi có kết quả điện tử."),
+    )
+    full_online_eligible = models.BooleanField(
+        _("đủ điều kiện cung cấp toàn trình"),
+        default=False,
+        help_text=_("Được đánh dấu đủ điều kiện cung cấp dịch vụ công trực tuyến toàn trình trên CSDL quốc gia."),
+    )
+    uses_population_data = models.BooleanField(
+        _("kết nối CSDL quốc gia về dân cư"),
+        default=False,
+        help_text=_("Thủ tục đã kết nối, khai thác dữ liệu từ Cơ sở dữ liệu quốc gia về dân cư."),
+    )
     # Lower-case, diacritic-free copy of code and names so "dang ky khai sinh" finds "Đăng ký khai sinh" on any DB.
     search_text = models.TextField(editable=False, default="")
     current_version = models.ForeignKey(
@@ -74,6 +90,36 @@ class Procedure(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+
+class ProcedurePublication(models.Model):
+    """One announcement of a procedure (quyết định công bố) and its publication on the national procedure database:
+    what Decision 766 indicators 1.1 and 1.2 measure. A procedure has one record per announcement."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="publications", verbose_name=_("thủ tục")
+    )
+    decision_number = models.CharField(_("số quyết định công bố"), max_length=100)
+    decision_date = models.DateField(_("ngày ký quyết định công bố"))
+    legal_basis_effective_date = models.DateField(
+        _("ngày hiệu lực của văn bản quy định"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày có hiệu lực muộn nhất của các văn bản quy phạm pháp luật quy định thủ tục."),
+    )
+    published_on = models.DateField(
+        _("ngày công khai trên CSDL quốc gia"), null=True, blank=True, help_text=_("Để trống khi chưa công khai.")
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("công bố thủ tục")
+        verbose_name_plural = _("công bố thủ tục")
+        ordering = ["procedure", "-decision_date"]
+        indexes = [models.Index(fields=["decision_date"], name="publication_decision_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} ({self.decision_date:%d/%m/%Y})"
 
 
 class VersionStatus(models.TextChoices):

@@ -29,6 +29,19 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where the file came from, for the Decision 766 digitisation indicators (dashboard.indicators 4.2b-4.5).
+    reused_data = models.BooleanField(
+        _("tái sử dụng dữ liệu số hoá"), default=False, help_text=_("Thay thế bằng giấy tờ, dữ liệu đã số hoá.")
+    )
+    from_data_store = models.BooleanField(
+        _("lấy từ kho dữ liệu cá nhân"), default=False, help_text=_("Lấy từ kho quản lý dữ liệu điện tử của người dân.")
+    )
+    from_population_data = models.BooleanField(
+        _("dữ liệu dân cư"), default=False, help_text=_("Lấy từ Cơ sở dữ liệu quốc gia về dân cư.")
+    )
+    e_certified_copy = models.BooleanField(
+        _("bản sao điện tử được chứng thực"), default=False, help_text=_("Chứng thực bản sao điện tử từ bản chính.")
+    )
 
     class Meta:
         verbose_name = _("tài liệu")

@@ -23,6 +23,7 @@
     if (kind === "pct") { return percent.format(value * 100) + "%"; }
     if (kind === "pct100" || kind === "dec1") { return percent.format(value); }
     if (kind === "dec2") { return decimal2.format(value); }
+    if (kind === "text") { return String(value); }
     return integer.format(value);
   }
 
