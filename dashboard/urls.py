@@ -9,4 +9,5 @@ urlpatterns = [
     path("ioc/", views.ioc_dashboard, name="ioc-dashboard"),
     path("ioc/export/<slug:table>.<str:fmt>", views.ioc_export, name="ioc-export"),
     path("thong-ke/", views.public_statistics, name="public-statistics"),
+    path("du-lieu-mo/", views.open_data, name="open-data"),
 ]

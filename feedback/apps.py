@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    """PAKN (feedback, complaints, questions) with its own lifecycle table, and messages on a dossier."""
+
+    name = "feedback"
+    verbose_name = _("Phản ánh, kiến nghị")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dashboard import opendata
+        from feedback import messages, selectors
+        from notifications.messages import MESSAGES
+
+        # Our texts render through the one message renderer; names are prefixed so they cannot clash.
+        for name, message in messages.MESSAGES.items():
+            MESSAGES.setdefault(name, message)
+        opendata.register_dataset(selectors.PUBLIC_QUESTIONS_DATASET)
