@@ -140,3 +140,14 @@ def on_time_ratio(*, agency_ids=None, start=None, end=None) -> tuple[int, int]:
     due = queryset.filter(Q(answered_at__isnull=False) | Q(due_at__lt=now, status__in=list(OPEN)))
     on_time = due.filter(answered_at__isnull=False, answered_at__lte=F("due_at")).count()
     return on_time, due.count()
+
+
+def notification_link(notification) -> str | None:
+    """The PAKN item a notice is about: its key is "feedback:<id>:…" (see services)."""
+    from django.urls import reverse
+
+    prefix, _sep, rest = notification.key.partition(":")
+    item_id = rest.split(":", 1)[0]
+    if prefix != "feedback" or not item_id:
+        return None
+    return reverse("feedback-detail", kwargs={"feedback_id": item_id})

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -17,6 +18,7 @@ from feedback import lifecycle, selectors, services
 from feedback.models import Category
 from procedures.errors import DomainError, NotFound
 from procedures.models import Agency
+from procedures.services.dossiers import dossier_get_for
 
 ACTION_LABELS = {
     lifecycle.Action.ANSWER: gettext_lazy("Trả lời"),
@@ -122,3 +124,20 @@ def public_answers(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.public_answers(q=q), 20).get_page(request.GET.get("page"))
     rows = [selectors.public_answer_row(item) for item in page.object_list]
     return render(request, "feedback/public.html", {"page": page, "rows": rows, "q": q, "current": "public-answers"})
+
+
+@login_required
+@require_http_methods(["POST"])
+def dossier_message(request: HttpRequest, dossier_id) -> HttpResponse:
+    """Post a message from the applicant's or the officer's dossier page, then go back to that page."""
+    try:
+        dossier = dossier_get_for(dossier_id=dossier_id, user=request.user)
+        services.dossier_message_post(dossier=dossier, author=request.user, body=request.POST.get("body", ""))
+    except NotFound:
+        return render(request, "404.html", status=404)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã gửi tin nhắn."))
+    back = "dossier-detail" if dossier.applicant_id == request.user.pk else "workspace:dossier"
+    return redirect(reverse(back, kwargs={"dossier_id": dossier.pk}) + "#tin-nhan")

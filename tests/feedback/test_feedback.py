@@ -230,16 +230,24 @@ def test_messages_between_applicant_and_agency(world):
     assert Notification.objects.filter(recipient=world.citizen, kind=Kind.DOSSIER_MESSAGE).exists()
 
 
-def test_the_bell_shows_the_unread_count(world):
+def test_the_bell_shows_the_unread_count_and_links_to_the_item(world, django_capture_on_commit_callbacks):
     from django.test import Client
 
-    file(world)
+    from notifications.models import Status as DeliveryStatus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item_id = file(world).json()["id"]
     client = Client()
     client.force_login(world.reception)
     html = client.get("/thong-ke/").content.decode()
-    unread = Notification.objects.filter(recipient=world.reception, channel=Channel.INAPP, read_at__isnull=True)
-    assert unread.count() >= 1
-    assert f'data-unread="{unread.count()}"' in html
+    unread = Notification.objects.filter(
+        recipient=world.reception, channel=Channel.INAPP, status=DeliveryStatus.DELIVERED, read_at__isnull=True
+    )
+    assert unread.count() == 1
+    assert 'data-unread="1"' in html
+    opened = client.post("/thong-bao/da-doc/", {"id": unread.get().pk, "open": "1"})
+    assert opened.status_code == 302 and opened["Location"] == f"/phan-anh-kien-nghi/{item_id}/"
+    assert 'data-unread="0"' in client.get("/thong-ke/").content.decode()
 
 
 def test_staff_answer_from_the_page(world):
@@ -253,3 +261,23 @@ def test_staff_answer_from_the_page(world):
     version = Feedback.objects.get(pk=item_id).version
     client.post(f"/phan-anh-kien-nghi/{item_id}/", {"action": "answer", "content": "Đã rõ.", "version": version})
     assert Feedback.objects.get(pk=item_id).status == Status.ANSWERED
+
+
+def test_messages_on_the_applicant_and_officer_pages(world):
+    from django.test import Client
+
+    dossier = drive(world, "processing@1")
+    applicant, officer = Client(), Client()
+    applicant.force_login(world.citizen)
+    officer.force_login(world.reception)
+    sent = applicant.post(f"/ho-so/{dossier.pk}/tin-nhan/", {"body": "Khi nào có kết quả?"})
+    assert sent.status_code == 302 and sent["Location"] == f"/ho-so/{dossier.pk}/#tin-nhan"
+    page = officer.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
+    assert "Khi nào có kết quả?" in page and 'id="tin-nhan"' in page
+    replied = officer.post(f"/ho-so/{dossier.pk}/tin-nhan/", {"body": "Thứ Sáu."})
+    assert replied["Location"] == f"/can-bo/ho-so/{dossier.pk}/#tin-nhan"
+    mine = applicant.get(f"/ho-so/{dossier.pk}/").content.decode()
+    assert "Thứ Sáu." in mine and world.agency.name in mine
+    outsider = Client()
+    outsider.force_login(world.other_reception)
+    assert outsider.post(f"/ho-so/{dossier.pk}/tin-nhan/", {"body": "x"}).status_code == 404
