@@ -286,6 +286,10 @@ STORAGES = {
 }
 # Uploads: the web server rejects bodies above this; each requirement sets its own smaller limit.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Where a legal document number on a procedure page links to ({number} is filled in): the national legal database.
+LEGAL_DOCUMENT_URL = os.environ.get(
+    "LEGAL_DOCUMENT_URL", "https://vbpl.vn/tw/Pages/vbpq-timkiem.aspx?type=0&s=1&Keyword={number}"
+)
 # PAKN abuse limits per citizen: new items in 24 hours, and items waiting for an answer at once.
 FEEDBACK_MAX_PER_DAY = int(os.environ.get("FEEDBACK_MAX_PER_DAY", "5"))
 FEEDBACK_MAX_OPEN = int(os.environ.get("FEEDBACK_MAX_OPEN", "10"))
