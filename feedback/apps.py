@@ -11,10 +11,11 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from dashboard import opendata
-        from feedback import messages, selectors
+        from feedback import demo, messages, selectors
         from notifications import links
         from notifications.messages import MESSAGES
         from notifications.models import Kind
+        from procedures import hooks
 
         # Our texts render through the one message renderer; names are prefixed so they cannot clash.
         for name, message in messages.MESSAGES.items():
@@ -22,3 +23,4 @@ class FeedbackConfig(AppConfig):
         opendata.register_dataset(selectors.PUBLIC_QUESTIONS_DATASET)
         for kind in (Kind.FEEDBACK_RECEIVED, Kind.FEEDBACK_ANSWERED, Kind.FEEDBACK_OVERDUE):
             links.register_link(kind, selectors.notification_link)
+        hooks.register_demo_seeder("feedback.questions", demo.seed_feedback, order=50)
