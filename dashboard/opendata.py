@@ -37,22 +37,34 @@ class Dataset:
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable[dict]]
     modified: Callable[[], date | datetime | None]
-    frequency: str = "daily"  # DCAT-AP frequency words: daily, monthly, irregular
+    frequency: str = "daily"  # DCAT-AP frequency codes, lower case: daily, weekly, monthly, quarterly, annual
+    publisher: str = ""
+    landing_page: str = ""  # path of the dataset's own page, if it has one
 
 
 _DATASETS: dict[str, Dataset] = {}
+# Apps whose datasets live in the database (agencies' sector data) register a function listing them.
+_SOURCES: list[Callable[[], Iterable[Dataset]]] = []
 
 
 def register_dataset(dataset: Dataset) -> None:
     _DATASETS[dataset.slug] = dataset
 
 
+def register_source(source: Callable[[], Iterable[Dataset]]) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def datasets() -> list[Dataset]:
-    return [_DATASETS[slug] for slug in sorted(_DATASETS)]
+    found = dict(_DATASETS)
+    for source in _SOURCES:
+        found.update({ds.slug: ds for ds in source()})
+    return [found[slug] for slug in sorted(found)]
 
 
 def dataset(slug: str) -> Dataset | None:
-    return _DATASETS.get(slug)
+    return _DATASETS.get(slug) or next((ds for ds in datasets() if ds.slug == slug), None)
 
 
 def as_csv(ds: Dataset) -> str:
@@ -75,6 +87,24 @@ def as_json(ds: Dataset) -> dict:
     }
 
 
+def as_xlsx(ds: Dataset) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(ds.slug[:31])
+    sheet.append([column.name for column in ds.columns])
+    sheet.append([str(column.title) for column in ds.columns])
+    for row in ds.rows():
+        sheet.append([_plain(row.get(column.name)) for column in ds.columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = (("csv", "text/csv"), ("json", "application/json"), ("xlsx", XLSX))
+
+
 def _plain(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -88,12 +118,14 @@ def catalogue(base_url: str) -> dict:
         modified = ds.modified()
         items.append(
             {
-                "@id": f"{base_url}/du-lieu-mo/{ds.slug}/",
+                "@id": f"{base_url}/du-lieu-mo/#{ds.slug}",
                 "@type": "dcat:Dataset",
                 "dct:identifier": ds.slug,
                 "dct:title": str(ds.title),
                 "dct:description": str(ds.description),
                 "dcat:theme": str(ds.theme),
+                **({"dcat:landingPage": base_url + ds.landing_page} if ds.landing_page else {}),
+                **({"dct:publisher": {"@type": "foaf:Agent", "foaf:name": ds.publisher}} if ds.publisher else {}),
                 "dct:license": LICENCE,
                 "dct:modified": _plain(modified) if modified else None,
                 "dct:accrualPeriodicity": f"http://publications.europa.eu/resource/authority/frequency/{ds.frequency.upper()}",
@@ -105,7 +137,7 @@ def catalogue(base_url: str) -> dict:
                         "dcat:downloadURL": f"{base_url}/api/v1/open-data/{ds.slug}.{fmt}",
                         "dct:license": LICENCE,
                     }
-                    for fmt, media in (("csv", "text/csv"), ("json", "application/json"))
+                    for fmt, media in FORMATS
                 ],
             }
         )

@@ -56,6 +56,7 @@ class Kind(models.TextChoices):
     FEEDBACK_ANSWERED = "feedback_answered", _("Phản ánh, kiến nghị đã được xử lý")
     FEEDBACK_OVERDUE = "feedback_overdue", _("Phản ánh, kiến nghị quá hạn")
     DOSSIER_MESSAGE = "dossier_message", _("Tin nhắn về hồ sơ")
+    DATASET_DUE = "dataset_due", _("Bộ dữ liệu đến hạn cập nhật")
 
 
 class Status(models.TextChoices):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "notifications",
     "dashboard",
     "feedback",
+    "datasets",
     "workspace",
     "editor",
     "portal",
@@ -151,6 +152,7 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders and escalation: the task itself checks working days and office hours (ReminderPolicy in the admin).
     "procedures-reminders": {"task": "procedures.tasks.run_reminders", "schedule": timedelta(minutes=15)},
     "feedback-escalation": {"task": "feedback.tasks.escalate_overdue", "schedule": timedelta(hours=1)},
+    "datasets-due": {"task": "datasets.tasks.remind_due_updates", "schedule": timedelta(hours=6)},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ urlpatterns = [
     path("quan-tri-thu-tuc/", include("editor.urls")),
     path("", include("dashboard.urls")),
     path("", include("feedback.urls")),
+    path("", include("datasets.urls")),
+    path("api/v1/", include("datasets.api_urls")),
     path("health/", health, name="health"),
     path("", include("notifications.urls")),
     path("", include("citizens.urls")),

@@ -153,10 +153,14 @@ class OpenDataDownloadView(APIView):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request, slug: str, fmt: str):
         ds = opendata.dataset(slug)
-        if ds is None or fmt not in ("csv", "json"):
+        if ds is None or fmt not in ("csv", "json", "xlsx"):
             raise NotFound("Không tìm thấy bộ dữ liệu.")
         if fmt == "json":
             return Response(opendata.as_json(ds))
+        if fmt == "xlsx":
+            response = HttpResponse(opendata.as_xlsx(ds), content_type=opendata.XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{ds.slug}.xlsx"'
+            return response
         response = HttpResponse(opendata.as_csv(ds), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{ds.slug}.csv"'
         return response

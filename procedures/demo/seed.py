@@ -72,6 +72,7 @@ STAFF = [
     ("finance.specialist@example.org", "Phan Văn Long", "finance", [(Role.SPECIALIST, "business-registration")]),
     ("finance.leader@example.org", "Đặng Thu Trang", "finance", [(Role.LEADER, "leadership")]),
     ("ioc@example.org", "Cao Minh Châu", "province", [(Role.IOC_VIEWER, None)]),
+    ("data@example.org", "Lý Thu Trang", "province", [(Role.DATA_OFFICER, None)]),
 ]
 
 CITIZENS = [

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from dashboard import opendata
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_catalogue_is_dcat_json_ld(world, api):
         assert item["@type"] == "dcat:Dataset" and item["dct:title"] and item["dct:license"]
         assert "dct:modified" in item
         media = {d["dcat:mediaType"] for d in item["dcat:distribution"]}
-        assert media == {"text/csv", "application/json"}
+        assert media == {"text/csv", "application/json", opendata.XLSX}
 
 
 def test_every_distribution_downloads_without_login_and_parses(world, api):
@@ -36,7 +37,12 @@ def test_every_distribution_downloads_without_login_and_parses(world, api):
             path = distribution["dcat:downloadURL"].split("://", 1)[1].split("/", 1)[1]
             response = api.get("/" + path)
             assert response.status_code == 200, path
-            if distribution["dcat:mediaType"] == "text/csv":
+            if distribution["dcat:mediaType"] == opendata.XLSX:
+                from openpyxl import load_workbook
+
+                sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+                assert len(list(sheet.iter_rows(values_only=True))) >= 2  # names and titles
+            elif distribution["dcat:mediaType"] == "text/csv":
                 rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
                 assert len(rows[0]) == len(set(rows[0])) > 1
                 assert all(len(row) == len(rows[0]) for row in rows)
