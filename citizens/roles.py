@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
     IOC_VIEWER = "ioc_viewer", _("Giám sát IOC")
+    DATA_OFFICER = "data_officer", _("Cán bộ dữ liệu")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}

@@ -339,3 +339,15 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
         "counter_labels": tables.COUNTER_LABELS,
     }
     return render(request, "dashboard/public.html", context)
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The open datasets with licence, update date and downloads (no login); the DCAT catalogue lists the same."""
+    from dashboard import opendata
+
+    items = [{"dataset": ds, "modified": ds.modified()} for ds in opendata.datasets()]
+    return render(
+        request,
+        "dashboard/open_data.html",
+        {"items": items, "licence": opendata.LICENCE, "licence_name": opendata.LICENCE_NAME, "current": "open-data"},
+    )

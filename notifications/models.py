@@ -51,6 +51,12 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", _("Báo cáo quá hạn lên lãnh đạo")
     APOLOGY_OFFER = "apology_offer", _("Đề xuất thư xin lỗi (mẫu 04)")
     DIGEST = "digest", _("Tổng hợp hằng ngày")
+    # PAKN and dossier messages (feedback app).
+    FEEDBACK_RECEIVED = "feedback_received", _("Phản ánh, kiến nghị cần xử lý")
+    FEEDBACK_ANSWERED = "feedback_answered", _("Phản ánh, kiến nghị đã được xử lý")
+    FEEDBACK_OVERDUE = "feedback_overdue", _("Phản ánh, kiến nghị quá hạn")
+    DOSSIER_MESSAGE = "dossier_message", _("Tin nhắn về hồ sơ")
+    DATASET_DUE = "dataset_due", _("Bộ dữ liệu đến hạn cập nhật")
 
 
 class Status(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from notifications.links import notification_link
 from notifications.models import NotificationPreference
 from notifications.services import (
     is_staff_member,
@@ -34,6 +35,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.link = notification_link(item)
     unread = notifications_inbox(user=request.user).filter(read_at__isnull=True).count()
     return render(
         request,
@@ -52,8 +55,9 @@ def mark_read(request: HttpRequest) -> HttpResponse:
         except NotFound:
             messages.error(request, _("Không tìm thấy thông báo."))
             return redirect("notification-inbox")
-        if notification.dossier_id and request.POST.get("open"):
-            return redirect("dossier-detail", dossier_id=notification.dossier_id)
+        link = notification_link(notification) if request.POST.get("open") else None
+        if link:
+            return redirect(link)
     else:
         count = notifications_mark_all_read(user=request.user)
         messages.success(request, _("Đã đánh dấu %(count)d thông báo là đã đọc.") % {"count": count})

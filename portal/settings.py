@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "procedures",
     "notifications",
     "dashboard",
+    "feedback",
+    "datasets",
     "workspace",
     "editor",
     "portal",
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.staff_areas",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -148,6 +151,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     # Reminders and escalation: the task itself checks working days and office hours (ReminderPolicy in the admin).
     "procedures-reminders": {"task": "procedures.tasks.run_reminders", "schedule": timedelta(minutes=15)},
+    "feedback-escalation": {"task": "feedback.tasks.escalate_overdue", "schedule": timedelta(hours=1)},
+    "datasets-due": {"task": "datasets.tasks.remind_due_updates", "schedule": timedelta(hours=6)},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------------
@@ -283,6 +288,13 @@ STORAGES = {
 }
 # Uploads: the web server rejects bodies above this; each requirement sets its own smaller limit.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Where a legal document number on a procedure page links to ({number} is filled in): the national legal database.
+LEGAL_DOCUMENT_URL = os.environ.get(
+    "LEGAL_DOCUMENT_URL", "https://vbpl.vn/tw/Pages/vbpq-timkiem.aspx?type=0&s=1&Keyword={number}"
+)
+# PAKN abuse limits per citizen: new items in 24 hours, and items waiting for an answer at once.
+FEEDBACK_MAX_PER_DAY = int(os.environ.get("FEEDBACK_MAX_PER_DAY", "5"))
+FEEDBACK_MAX_OPEN = int(os.environ.get("FEEDBACK_MAX_OPEN", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

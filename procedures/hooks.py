@@ -30,6 +30,7 @@ class Hook:
 # Filled once per process by AppConfig.ready() (the same in every process), never changed afterwards.
 _EVENT_HOOKS: dict[str, Hook] = {}
 _DOCUMENT_HOOKS: dict[str, Hook] = {}
+_DEMO_SEEDERS: dict[str, Hook] = {}
 
 
 def _register(registry: dict[str, Hook], name: str, run: Callable[..., Any], order: int) -> None:
@@ -47,6 +48,16 @@ def register_event_hook(name: str, run: Callable[..., Any], *, order: int) -> No
 def register_document_hook(name: str, run: Callable[..., Any], *, order: int) -> None:
     """`run(document=...)` after a document is added to or removed from a dossier outside a workflow action."""
     _register(_DOCUMENT_HOOKS, name, run, order)
+
+
+def register_demo_seeder(name: str, run: Callable[..., Any], *, order: int) -> None:
+    """`run(agencies=...)` at the end of `seed_demo` (idempotent, returns a line for the summary): demo data of apps
+    that build on the catalogue, such as PAKN questions or payments."""
+    _register(_DEMO_SEEDERS, name, run, order)
+
+
+def demo_seeders() -> list[Hook]:
+    return sorted(_DEMO_SEEDERS.values(), key=lambda hook: (hook.order, hook.name))
 
 
 def event_hooks() -> list[Hook]:

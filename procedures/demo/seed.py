@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from citizens.models import StaffMembership, User
 from citizens.roles import Role
+from procedures import hooks
 from procedures.demo.catalogue import PROCEDURES
 from procedures.models import Agency, Department
 from procedures.services.catalogue import procedure_import
@@ -71,6 +72,7 @@ STAFF = [
     ("finance.specialist@example.org", "Phan Văn Long", "finance", [(Role.SPECIALIST, "business-registration")]),
     ("finance.leader@example.org", "Đặng Thu Trang", "finance", [(Role.LEADER, "leadership")]),
     ("ioc@example.org", "Cao Minh Châu", "province", [(Role.IOC_VIEWER, None)]),
+    ("data@example.org", "Lý Thu Trang", "province", [(Role.DATA_OFFICER, None)]),
 ]
 
 CITIZENS = [
@@ -148,6 +150,8 @@ def seed_demo(*, history: int | None = None) -> list[str]:
         from procedures.demo.history import seed_history
 
         lines.append(seed_history(count=history))
+    for seeder in hooks.demo_seeders():
+        lines.append(seeder.run(agencies=agencies))
     # Statistics are rebuilt from the event log, so the dashboard is right even for data seeded by older code.
     from django.core.management import call_command
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from procedures.blank_form import blank_form_pdf, legal_basis_items
+from procedures.errors import DomainError
 from procedures.models import Channel, OnlineLevel
 from procedures.selectors import procedure_get
 from procedures.views.common import (
@@ -96,7 +96,21 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             version.time_limit_value, version.time_limit_unit, version.same_day_cutoff, short=True
         ),
         "fee": money_display(version.fee),
-        "legal_basis": [part.strip() for part in re.split(r";|\n", procedure.legal_basis) if part.strip()],
+        "legal_basis": legal_basis_items(procedure.legal_basis),
         "filing_url": filing_url(request, procedure.code),
     }
     return render(request, "procedures/procedure_detail.html", context)
+
+
+def procedure_blank_form(request: HttpRequest, code: str) -> HttpResponse:
+    """The procedure's blank declaration form (tờ khai) as a PDF, for filing on paper or preparing at home."""
+    procedure = procedure_get(code=code)
+    if procedure is None:
+        raise Http404
+    try:
+        pdf = blank_form_pdf(procedure)
+    except DomainError as error:
+        return HttpResponse(error.message, status=error.status_code, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="to-khai-{procedure.code}.pdf"'
+    return response

@@ -10,6 +10,7 @@ urlpatterns = [
     # Procedure codes contain dots ("1.001193"); `str` accepts them.
     path("thu-tuc/<str:code>/", catalogue.procedure_detail, name="procedure-detail"),
     path("thu-tuc/<str:code>/nop/", filing.dossier_file, name="dossier-file"),
+    path("thu-tuc/<str:code>/to-khai.pdf", catalogue.procedure_blank_form, name="procedure-blank-form"),
     path("ho-so/", dossiers.dossier_list, name="dossier-list"),
     path("ho-so/<uuid:dossier_id>/", dossiers.dossier_detail, name="dossier-detail"),
     path("ho-so/<uuid:dossier_id>/sua/", filing.dossier_edit, name="dossier-edit"),
