@@ -11,7 +11,8 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from dashboard import opendata
-        from feedback import demo, messages, selectors
+        from dashboard.sources import register_dossier_source, register_indicator_source
+        from feedback import demo, indicators, messages, selectors
         from notifications import links
         from notifications.messages import MESSAGES
         from notifications.models import Kind
@@ -24,3 +25,7 @@ class FeedbackConfig(AppConfig):
         for kind in (Kind.FEEDBACK_RECEIVED, Kind.FEEDBACK_ANSWERED, Kind.FEEDBACK_OVERDUE):
             links.register_link(kind, selectors.notification_link)
         hooks.register_demo_seeder("feedback.questions", demo.seed_feedback, order=50)
+        register_indicator_source("5.1", indicators.by_category, name="feedback.by_category")
+        register_indicator_source("5.2", indicators.handled_on_time, name="feedback.handled_on_time")
+        register_indicator_source("5.3", indicators.satisfied_handling, name="feedback.satisfied_handling")
+        register_dossier_source("5.4", indicators.dossiers_with_feedback, name="feedback.dossiers_with_feedback")

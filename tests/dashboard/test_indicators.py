@@ -194,8 +194,15 @@ def test_average_processing_time_2_2_counts_dossiers_started_in_the_period(world
     assert result.score == 0 and not result.rule.scored
 
 
+@pytest.fixture
+def no_sources(monkeypatch):
+    """The registries as before any app registered (the feedback app provides 5.1-5.4 in the running portal)."""
+    monkeypatch.setattr(sources, "_FIGURE_SOURCES", {})
+    monkeypatch.setattr(sources, "_DOSSIER_SOURCES", {})
+
+
 @pytest.mark.django_db
-def test_satisfaction_5_4_counts_each_dossier_once(world):
+def test_satisfaction_5_4_counts_each_dossier_once(world, no_sources):
     d = progress_world(world)
     for key in ("a", "b"):  # a was on time, b late: rated dissatisfied
         delivered = act(d[key], "deliver", world.reception, at(2026, 3, 13, 9, 0))
@@ -324,7 +331,7 @@ def test_publication_1_1_and_1_2(world):
 
 
 @pytest.mark.django_db
-def test_provided_indicators_read_zero_until_a_source_registers(world):
+def test_provided_indicators_read_zero_until_a_source_registers(world, no_sources):
     accepted(world, at(2026, 3, 2, 9, 0))
     before = by_code(evaluation())
     for code in ("1.4", "3.5", "3.5b", "3.6", "5.2", "5.3"):
