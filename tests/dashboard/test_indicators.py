@@ -11,7 +11,10 @@ from dashboard import indicators
 from dashboard.indicators import GROUPS_BY_CODE, RULES, RULES_BY_CODE, Catalogue, compute, group_scores, score
 from dashboard.selectors import PeriodFigures, Scope, stats_overview
 from procedures.models import DocumentKind
+from tests.conftest import module_world
 from tests.dashboard.conftest import accepted, act, at, attach, completed, filed, second_procedure
+
+world = module_world()  # the tests only read the world
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 AFTER = at(2026, 11, 1, 12, 0)
