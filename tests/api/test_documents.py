@@ -17,10 +17,8 @@ from procedures.receipts import qr_png
 from procedures.services.catalogue import procedure_import
 from procedures.services.documents import document_upload, safe_name, sniff_content_type
 from procedures.services.dossiers import dossier_create, dossier_perform_action
-from tests.conftest import PDF_BYTES, VALID_DATA, client_for, module_world, procedure_template
+from tests.conftest import PDF_BYTES, VALID_DATA, client_for, procedure_template
 from tests.helpers import act
-
-world = module_world()  # the tests only read the world
 
 PNG_BYTES = qr_png("https://example.org/")
 EXE_BYTES = (
