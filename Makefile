@@ -40,10 +40,12 @@ format: dev-deps
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The one test command: lint, migrations in sync, the whole pytest suite (PostgreSQL/Redis when their URLs are set).
+# The one test command: lint, import contracts (pyproject.toml), migrations in sync, the whole pytest suite
+# (PostgreSQL/Redis when their URLs are set).
 test: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 

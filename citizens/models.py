@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from citizens.roles import Role
+from citizens.roles import STAFF_ROLES, Role
 
 national_id_validator = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân gồm đúng 12 chữ số."))
 phone_validator = RegexValidator(r"^(0|\+84)\d{9}$", _("Số điện thoại không hợp lệ (ví dụ 0912345678)."))
@@ -101,9 +101,7 @@ class StaffMembership(models.Model):
         related_name="memberships",
         verbose_name=_("phòng ban"),
     )
-    role = models.CharField(
-        _("vai trò"), max_length=20, choices=[(r.value, r.label) for r in Role if r != Role.APPLICANT]
-    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES])
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:

@@ -1,4 +1,7 @@
-"""Roles a staff member holds in an agency, and the applicant pseudo-role the workflow table uses."""
+"""Roles a staff member holds in an agency, the applicant pseudo-role the workflow table uses, and the named sets
+of roles every other module uses, each written once.
+
+Pure like procedures.enums: no model, importable without a configured Django."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,4 +17,9 @@ class Role(models.TextChoices):
     DATA_OFFICER = "data_officer", _("Cán bộ dữ liệu")
 
 
+# Every role an agency grants (not the applicant pseudo-role).
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Roles that work on dossiers: given dossiers, routed to, reminded, in the workflow's steps.
+HANDLING_ROLES = frozenset({Role.RECEPTION, Role.SPECIALIST, Role.LEADER})
+# Staff who see an agency's dossiers: the handlers and the agency's admin (IOC viewers see only statistics).
+DOSSIER_VIEWER_ROLES = HANDLING_ROLES | {Role.AGENCY_ADMIN}

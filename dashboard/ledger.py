@@ -55,6 +55,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from procedures.deadlines import WorkingCalendar, end_of_day
+from procedures.events import read as event_payload
 
 FLOW_COLUMNS = (
     "submitted",
@@ -189,18 +190,6 @@ class Context:
         return self.calendar_factory()
 
 
-def _parse(value: Any) -> datetime | None:
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return value
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
@@ -237,7 +226,8 @@ def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = Fals
     s.last_event_id = event.id or s.last_event_id
     s.fee_amount = ctx.fee_amount
     s.requires_paper_result = ctx.requires_paper_result
-    at, action, payload = event.at, event.action, event.payload or {}
+    at, action = event.at, event.action
+    payload = event_payload(action, event.payload)
 
     # Lateness already incurred stays: record the moment the statutory clock ran out before this event.
     if s.overdue_since is None and _running(s) and s.statutory_due_at is not None and s.statutory_due_at < at:
@@ -249,7 +239,7 @@ def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = Fals
         s.refused_at = at
         s.closed_at, s.closed_kind = at, REFUSED
     elif action == "accept":
-        due = _parse(payload.get("due_at"))
+        due = payload.due_at
         s.accepted_at = at
         s.statutory_due_at = s.due_at = due
     elif action == "request_supplement":
@@ -260,8 +250,8 @@ def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = Fals
                 s.second_supplement_at = at
     elif action == "supplement":
         if s.paused_at is not None:
-            days = int(payload.get("paused_working_days") or 0)
-            new_due = _parse(payload.get("due_at")) or s.due_at
+            days = payload.paused_working_days
+            new_due = payload.due_at or s.due_at
             s.paused_days += days
             if not s.extended or s.statutory_due_at is None or s.due_at is None:
                 s.statutory_due_at = new_due
@@ -274,7 +264,7 @@ def fold(state: LedgerState, event: Event, ctx: Context, *, inplace: bool = Fals
             s.due_at = new_due
             s.paused_at = None
     elif action == "extend":
-        s.due_at = _parse(payload.get("due_at")) or s.due_at
+        s.due_at = payload.due_at or s.due_at
         s.extended = True
     elif action == "pay":
         s.paid_at = at

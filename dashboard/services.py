@@ -44,7 +44,7 @@ STALE_KEY = "dashboard:stats-stale"
 
 
 def _margin() -> int:
-    return int(getattr(settings, "PORTAL_NEAR_DUE_MARGIN_DAYS", 1))
+    return settings.PORTAL_NEAR_DUE_MARGIN_DAYS
 
 
 def _event(event: DossierEvent) -> Event:
@@ -98,7 +98,7 @@ def stats_record_event(*, event: DossierEvent, dossier: Dossier) -> None:
         with transaction.atomic():
             _apply_event(event, dossier)
     except Exception:
-        if getattr(settings, "DASHBOARD_STATS_STRICT", False):
+        if settings.DASHBOARD_STATS_STRICT:
             raise
         logger.exception("Statistics not updated for event %s of dossier %s", event.pk, dossier.pk)
         cache.set(STALE_KEY, timezone.now().isoformat(), None)
@@ -167,7 +167,7 @@ def stats_record_document(*, document: Document) -> None:
             _apply_deltas(new, difference(contribution(state, tz), contribution(new, tz)))
             _save_state(new, document.dossier_id, exists=True)
     except Exception:
-        if getattr(settings, "DASHBOARD_STATS_STRICT", False):
+        if settings.DASHBOARD_STATS_STRICT:
             raise
         logger.exception("Statistics not updated for document %s", document.pk)
         cache.set(STALE_KEY, timezone.now().isoformat(), None)

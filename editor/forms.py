@@ -10,28 +10,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citizens.roles import HANDLING_ROLES, Role
 from procedures.deadlines import SupplementPolicy, TimeUnit
-from procedures.formschema import FIELD_TYPES
 from procedures.models import Field, OnlineLevel
+from procedures.vocabulary import (
+    APPLICANT_TYPE_LABELS,
+    COPY_TYPE_LABELS,
+    FIELD_TYPE_LABELS,
+    MIME_LABELS,
+    TEMPLATE_MIME_TYPES,
+)
 
 MIB = 1024 * 1024
 
-FIELD_TYPE_CHOICES = [
-    ("text", _("Văn bản ngắn")),
-    ("textarea", _("Văn bản dài")),
-    ("number", _("Số")),
-    ("date", _("Ngày")),
-    ("select", _("Chọn một")),
-    ("multiselect", _("Chọn nhiều")),
-    ("checkbox", _("Ô đánh dấu")),
-    ("email", _("Thư điện tử")),
-    ("phone", _("Số điện thoại")),
-    ("national_id", _("Số định danh (12 số)")),
-    ("address", _("Địa chỉ (tỉnh, xã)")),
-    ("group", _("Nhóm lặp lại")),
-    ("heading", _("Tiêu đề mục")),
-]
-assert {value for value, _label in FIELD_TYPE_CHOICES} == FIELD_TYPES
+FIELD_TYPE_CHOICES = list(FIELD_TYPE_LABELS.items())
 UNIT_CHOICES = [
     (TimeUnit.WORKING_DAYS.value, _("Ngày làm việc")),
     (TimeUnit.CALENDAR_DAYS.value, _("Ngày (lịch)")),
@@ -41,27 +33,10 @@ POLICY_CHOICES = [
     (SupplementPolicy.PAUSE.value, _("Tạm dừng tính thời hạn")),
     (SupplementPolicy.RESTART.value, _("Tính lại từ đầu")),
 ]
-COPY_TYPE_CHOICES = [
-    ("original", _("Bản chính")),
-    ("copy", _("Bản sao")),
-    ("certified_copy", _("Bản sao có chứng thực")),
-]
-ROLE_CHOICES = [("reception", _("Bộ phận một cửa")), ("specialist", _("Chuyên viên")), ("leader", _("Lãnh đạo"))]
-APPLICANT_TYPE_CHOICES = [
-    ("citizen", _("Công dân Việt Nam")),
-    ("business", _("Tổ chức, doanh nghiệp")),
-    ("foreigner", _("Người nước ngoài")),
-]
-MIME_CHOICES = [
-    ("application/pdf", "PDF"),
-    ("image/jpeg", "JPG"),
-    ("image/png", "PNG"),
-    ("image/tiff", "TIFF"),
-    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"),
-    ("application/msword", "DOC"),
-    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
-    ("application/zip", "ZIP"),
-]
+COPY_TYPE_CHOICES = list(COPY_TYPE_LABELS.items())
+ROLE_CHOICES = [(role.value, role.label) for role in Role if role in HANDLING_ROLES]
+APPLICANT_TYPE_CHOICES = list(APPLICANT_TYPE_LABELS.items())
+MIME_CHOICES = [(mime, MIME_LABELS[mime]) for mime in TEMPLATE_MIME_TYPES]
 CONDITION_CHOICES = [
     ("", _("Luôn áp dụng")),
     ("equals", _("Khi trường bằng giá trị")),

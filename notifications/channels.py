@@ -73,7 +73,7 @@ class BaseChannel:
 
 
 def get_channel(name: str) -> BaseChannel:
-    path = {**DEFAULT_CHANNELS, **getattr(settings, "NOTIFICATION_CHANNELS", {})}.get(name)
+    path = {**DEFAULT_CHANNELS, **settings.NOTIFICATION_CHANNELS}.get(name)
     if path is None:
         raise PermanentFailure(f"No delivery channel configured for {name!r}.")
     return _load(path)()

@@ -288,6 +288,30 @@ class ReminderPolicy(models.Model):
 # --- message templates ------------------------------------------------------------------------------------------
 
 
+class PoliciesInForce:
+    """The reminder policies in force, read in one query: an agency's own row, else the default row, else the
+    model's defaults with the near-due margin of settings.PORTAL_NEAR_DUE_MARGIN_DAYS.
+
+    The one home of "which policy applies to an agency": the reminders and the workspace's "Sắp đến hạn" queue
+    both take `near_due_days` from here, so the queue and the reminders agree."""
+
+    def __init__(self, rows: list[ReminderPolicy]) -> None:
+        self.default = next((row for row in rows if row.agency_id is None), None) or ReminderPolicy(
+            near_due_days=settings.PORTAL_NEAR_DUE_MARGIN_DAYS
+        )
+        self.by_agency = {row.agency_id: row for row in rows if row.agency_id is not None}
+
+    @classmethod
+    def read(cls) -> PoliciesInForce:
+        return cls(list(ReminderPolicy.objects.all()))
+
+    def of(self, agency_id: int | None) -> ReminderPolicy:
+        return self.by_agency.get(agency_id, self.default)
+
+    def all(self) -> list[ReminderPolicy]:
+        return [self.default, *self.by_agency.values()]
+
+
 class MessageTemplate(models.Model):
     """An admin's wording of one message in one language, used instead of the built-in text of
     notifications.messages. Placeholders are written {like_this}; the admin form lists the ones each message knows.

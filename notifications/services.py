@@ -26,10 +26,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from citizens.models import StaffMembership
-from citizens.roles import Role
+from citizens.roles import DOSSIER_VIEWER_ROLES, HANDLING_ROLES, Role
 from notifications import messages
 from notifications.channels import conf
 from notifications.models import Channel, Kind, MessageTemplate, Notification, NotificationPreference, Status
+from procedures import events
 from procedures.errors import ActionForbidden, ActionNotAvailable, NotFound
 from procedures.models import Dossier
 from procedures.services.calendar import portal_tz
@@ -136,17 +137,17 @@ def _staff_messages(event, renderer: Renderer) -> list[Notification]:
     to them (by hand or by routing, never of their own doing), the officer in charge of a supplement, reception and
     leaders of a dossier that could not be routed."""
     dossier = event.dossier
-    payload = event.payload or {}
+    assignment = events.assignment_of(events.read(event.action, event.payload))
     targets: list[tuple[object, Kind, str, dict]] = []
     if event.action == Action.SUBMIT:
         for user in staff_of(dossier.agency_id, roles=[Role.RECEPTION], exclude=[event.actor_id]):
             targets.append((user, Kind.NEW_IN_QUEUE, "new_in_queue", {}))
-    elif event.action in ASSIGNING_ACTIONS and (payload.get("routing") or {}).get("unrouted"):
-        reason = payload["routing"].get("reason", "")
+    elif event.action in ASSIGNING_ACTIONS and assignment and assignment.unrouted:
+        reason = assignment.reason
         for user in staff_of(dossier.agency_id, roles=[Role.LEADER, Role.RECEPTION], exclude=[event.actor_id]):
             targets.append((user, Kind.UNROUTED, "unrouted", {"reason": reason}))
-    elif event.action in ASSIGNING_ACTIONS and payload.get("assignee"):
-        assignee = _user(payload["assignee"])
+    elif event.action in ASSIGNING_ACTIONS and assignment and assignment.assignee:
+        assignee = _user(assignment.assignee)
         if assignee is not None and assignee.pk != event.actor_id and assignee.is_active:
             # The note that came with it: a reassignment's comment, a send-back's reason.
             targets.append((assignee, Kind.ASSIGNED, "assigned", {"comment": event.comment}))
@@ -466,8 +467,6 @@ def notification_mark_read(*, notification_id: UUID | str, user) -> Notification
 
 # --- a dossier's notifications, for its agency's staff -------------------------------------------------------------
 
-VIEWER_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN)
-
 
 def _staff_dossier(*, dossier_id, user) -> Dossier:
     """The dossier if `user` is staff of its agency. NotFound if they cannot see it at all (never reveal that
@@ -479,7 +478,7 @@ def _staff_dossier(*, dossier_id, user) -> Dossier:
     if (
         not user.is_superuser
         and not StaffMembership.objects.filter(
-            user=user, agency_id=dossier.agency_id, is_active=True, role__in=VIEWER_ROLES
+            user=user, agency_id=dossier.agency_id, is_active=True, role__in=DOSSIER_VIEWER_ROLES
         ).exists()
     ):
         raise ActionForbidden(_("Chỉ cán bộ của cơ quan xử lý hồ sơ được xem thông báo của hồ sơ."))
@@ -559,13 +558,18 @@ def _current_step(dossier):
 
 
 def _event_context(event, dossier, recipient, language: str) -> dict[str, object]:
-    payload = event.payload or {}
+    payload = events.read(event.action, event.payload)
     procedure = dossier.procedure
     agency = dossier.agency
     english = language == "en"
-    outcome = messages.OUTCOMES.get(payload.get("outcome") or dossier.outcome, {})
-    channel = messages.DELIVERY_CHANNELS.get(payload.get("channel") or dossier.delivery_channel, {})
-    items = payload.get("items") or []
+    outcome = messages.OUTCOMES.get(
+        (payload.outcome if isinstance(payload, events.Completed) else "") or dossier.outcome, {}
+    )
+    channel = messages.DELIVERY_CHANNELS.get(
+        (payload.channel if isinstance(payload, events.Delivered) else "") or dossier.delivery_channel, {}
+    )
+    items = payload.items if isinstance(payload, events.SupplementRequested) else []
+    previous_due = payload.previous_due_at if isinstance(payload, events.Extended) else None
     return {
         "name": recipient.full_name or recipient.email,
         "code": dossier.code or "",
@@ -573,14 +577,16 @@ def _event_context(event, dossier, recipient, language: str) -> dict[str, object
         "agency": (agency.name_en if english and agency.name_en else agency.name),
         "submitted_at": _local(dossier.submitted_at or event.at, "%H:%M %d/%m/%Y"),
         "accepted_date": _local(dossier.accepted_at or event.at),
-        "due_date": _local(payload.get("due_at") or dossier.due_at),
-        "previous_due_date": _local(payload.get("previous_due_at") or dossier.original_due_at),
+        "due_date": _local(events.due_at_of(payload) or dossier.due_at),
+        "previous_due_date": _local(previous_due or dossier.original_due_at),
         "completed_date": _local(dossier.completed_at or event.at),
         "delivered_date": _local(dossier.delivered_at or event.at),
         "items": "\n".join(f"- {item}" for item in items),
         "reason": event.comment,
         "comment": event.comment,
-        "amount": _money(payload.get("amount"), language),
+        "amount": _money(
+            payload.amount if isinstance(payload, events.PaymentRequested | events.Paid) else None, language
+        ),
         "outcome": outcome.get(language, ""),
         "delivery_channel": channel.get(language, ""),
         "site_url": settings.SITE_URL,
@@ -610,9 +616,7 @@ def _money(amount: object, language: str) -> str:
 
 
 def is_staff_member(user) -> bool:
-    return StaffMembership.objects.filter(
-        user=user, is_active=True, role__in=[Role.RECEPTION, Role.SPECIALIST, Role.LEADER]
-    ).exists()
+    return StaffMembership.objects.filter(user=user, is_active=True, role__in=HANDLING_ROLES).exists()
 
 
 def notification_preferences_get(*, user) -> NotificationPreference:

@@ -47,7 +47,7 @@ def check_broker() -> dict:
     """Connect to the broker through kombu and ping it (Redis PING) with a short timeout."""
     if _eager():
         return {"ok": True, "state": "eager"}
-    timeout = float(getattr(settings, "HEALTH_BROKER_TIMEOUT", 2))
+    timeout = settings.HEALTH_BROKER_TIMEOUT
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
         client = getattr(conn.default_channel, "client", None)
@@ -60,7 +60,7 @@ def check_workers() -> dict:
     """Ask every worker for a pong; none answering within the timeout means deliveries are not being made."""
     if _eager():
         return {"ok": True, "state": "eager", "count": 0}
-    timeout = float(getattr(settings, "HEALTH_WORKER_TIMEOUT", 1.5))
+    timeout = settings.HEALTH_WORKER_TIMEOUT
     replies = celery_app.control.inspect(timeout=timeout).ping() or {}
     count = len(replies)
     return {"ok": count > 0, "state": "up" if count else "none", "count": count}

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.postgres",
     "rest_framework",
-    "django_filters",
     "drf_spectacular",
     "allauth",
     "allauth.account",
@@ -234,7 +233,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.PagePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"tracking": os.environ.get("TRACKING_THROTTLE", "60/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -313,6 +311,23 @@ PORTAL_NEAR_DUE_MARGIN_DAYS = int(os.environ.get("PORTAL_NEAR_DUE_MARGIN_DAYS", 
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
 NOTIFICATION_BACKOFF_CAP_SECONDS = int(os.environ.get("NOTIFICATION_BACKOFF_CAP_SECONDS", "3600"))
 NOTIFICATION_STUCK_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_STUCK_AFTER_SECONDS", "300"))
+NOTIFICATION_BACKOFF_BASE_SECONDS = float(os.environ.get("NOTIFICATION_BACKOFF_BASE_SECONDS", "15"))
+NOTIFICATION_PUBLISH_PAUSE_SECONDS = float(os.environ.get("NOTIFICATION_PUBLISH_PAUSE_SECONDS", "15"))
+NOTIFICATION_SWEEP_GRACE_SECONDS = int(os.environ.get("NOTIFICATION_SWEEP_GRACE_SECONDS", "15"))
+NOTIFICATION_SWEEP_BATCH = int(os.environ.get("NOTIFICATION_SWEEP_BATCH", "500"))
+# Channel name -> dotted path of its class, over notifications.channels.DEFAULT_CHANNELS.
+NOTIFICATION_CHANNELS: dict[str, str] = {}
+SMS_HTTP_REF_FIELD = os.environ.get("SMS_HTTP_REF_FIELD", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+# Round-robin routing balances officers over the dossiers they were given in this many days.
+ROUTING_ROUND_ROBIN_WINDOW_DAYS = int(os.environ.get("ROUTING_ROUND_ROBIN_WINDOW_DAYS", "30"))
+# Statistics: a counter that cannot be recorded raises (tests, staging) instead of being logged and repaired later.
+DASHBOARD_STATS_STRICT = env_bool("DASHBOARD_STATS_STRICT", False)
+# /health/: how long the broker and the workers may take to answer.
+HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "2"))
+HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "1.5"))
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

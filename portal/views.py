@@ -7,10 +7,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from procedures.display import localized, money_display, time_limit_display
 from procedures.models import Field
 from procedures.selectors import procedure_list
 from procedures.units import vietnamese_sort_key
-from procedures.views.common import localized, money_display, time_limit_display
 
 CATALOGUE_PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from citizens.models import StaffMembership, User
 from citizens.roles import STAFF_ROLES, Role
+from procedures.enums import CLOCK_RUNNING
 from procedures.models import (
     Document,
     DocumentKind,
@@ -21,9 +22,6 @@ from procedures.models import (
 )
 from procedures.search import search_procedures
 from procedures.workflow import Action, DossierFacts, available_actions
-
-OPEN_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED)
-
 
 # --- catalogue ------------------------------------------------------------------------------------------------
 
@@ -164,7 +162,7 @@ def dossier_list_for(
         queryset = queryset.filter(assignee=user)
     if overdue is not None:
         now = timezone.now()
-        late = Q(status__in=OPEN_STATUSES, due_at__lt=now)
+        late = Q(status__in=CLOCK_RUNNING, due_at__lt=now)
         queryset = queryset.filter(late) if overdue else queryset.exclude(late)
     allowed = {"due_at", "-due_at", "submitted_at", "-submitted_at", "created_at", "-created_at", "code", "-code"}
     if ordering in allowed:

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
-from citizens.roles import Role
-from procedures.models.dossier import Status
+from citizens.roles import HANDLING_ROLES, Role
+from procedures.enums import STAFF_VISIBLE, Channel, Status
 
 
 class Action(StrEnum):
@@ -72,9 +72,6 @@ class Transition(NamedTuple):
     # delivery only of an electronic result, while reception hands over paper too.
     role_guards: tuple[tuple[str, str], ...] = ()
 
-
-ACCEPTED_OPEN = frozenset({Status.PROCESSING, Status.AWAITING_PAYMENT})
-STAFF_VISIBLE = frozenset(Status) - {Status.DRAFT}
 
 TRANSITIONS: Mapping[Action, Transition] = {
     # Reception submits for a walk-in citizen whose paper dossier it digitised (channel in person or by post).
@@ -148,9 +145,7 @@ TRANSITIONS: Mapping[Action, Transition] = {
         frozenset({Role.LEADER, Role.RECEPTION}),
         requires=("assignee",),
     ),
-    Action.COMMENT: Transition(
-        STAFF_VISIBLE, None, frozenset({Role.RECEPTION, Role.SPECIALIST, Role.LEADER}), requires=("comment",)
-    ),
+    Action.COMMENT: Transition(STAFF_VISIBLE, None, HANDLING_ROLES, requires=("comment",)),
 }
 
 # Actions that leave the status as it is (their event still records from == to).
@@ -168,7 +163,7 @@ class DossierFacts(NamedTuple):
     supplement_from: Status | None
     withdraw_from: Status | None
     has_electronic_result: bool = False  # a result document is attached (only looked up once completed)
-    channel: str = "online"  # how it was filed; reception files paper dossiers for walk-in citizens
+    channel: str = Channel.ONLINE  # how it was filed; reception files paper dossiers for walk-in citizens
 
 
 def _has_next_step(f: DossierFacts) -> bool:
@@ -188,7 +183,7 @@ def _has_electronic_result(f: DossierFacts) -> bool:
 
 
 def _is_staff_filed(f: DossierFacts) -> bool:
-    return f.channel != "online"
+    return f.channel != Channel.ONLINE
 
 
 GUARDS = {

@@ -6,32 +6,33 @@ marked `worker` start a real worker process instead.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
-from citizens.models import StaffMembership, User
+from citizens.models import User
 from citizens.roles import Role
 from portal.celery import app as celery_app
-from procedures.models import Agency, Department
+from procedures.models import Agency
 from procedures.services.catalogue import procedure_import
+from tests.factories import PASSWORD, AgencyFactory, procedure_template, staff
+
+__all__ = ["PASSWORD", "procedure_template"]  # imported from here by many tests
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-PASSWORD = "demo-Portal-2026"
-
-DEPARTMENTS = [
-    ("one-stop", "Bộ phận Một cửa"),
-    ("justice", "Tư pháp - Hộ tịch"),
-    ("leadership", "Lãnh đạo UBND"),
-]
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # PBKDF2 is slow on purpose; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -59,107 +60,11 @@ def at(*args) -> datetime:
 
 
 def make_agency(identity_code: str, name: str) -> Agency:
-    agency = Agency.objects.create(identity_code=identity_code, name=name, level=Agency.Level.COMMUNE)
-    for code, dept_name in DEPARTMENTS:
-        Department.objects.create(agency=agency, code=code, name=dept_name)
-    return agency
+    return AgencyFactory(identity_code=identity_code, name=name)
 
 
 def make_user(email: str, *, full_name: str = "", agency: Agency | None = None, roles=(), **extra) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=full_name or email.split("@")[0], **extra)
-    for role in roles:
-        department = None
-        if agency is not None:
-            code = {"reception": "one-stop", "specialist": "justice", "leader": "leadership"}.get(role)
-            department = agency.departments.filter(code=code).first() if code else None
-        StaffMembership.objects.create(user=user, agency=agency, department=department, role=role)
-    return user
-
-
-def procedure_template(code: str = "T.0001", **overrides) -> dict:
-    """A small three-step procedure: reception (1 day) -> specialist (2 days) -> leader (2 days), 5 working days."""
-    version = {
-        "fee": 50000,
-        "fee_note": "",
-        "time_limit": {"value": "5", "unit": "working_days", "same_day_cutoff": None},
-        "supplement_policy": "pause",
-        "cases": [],
-        "fields": [
-            {"key": "applicant_heading", "type": "heading", "label": "Người yêu cầu", "label_en": "Applicant"},
-            {
-                "key": "full_name",
-                "type": "text",
-                "label": "Họ và tên",
-                "label_en": "Full name",
-                "required": True,
-                "max": 100,
-            },
-            {
-                "key": "national_id",
-                "type": "national_id",
-                "label": "Số định danh",
-                "label_en": "ID number",
-                "required": True,
-            },
-            {
-                "key": "copies",
-                "type": "number",
-                "label": "Số bản sao",
-                "label_en": "Copies",
-                "required": False,
-                "min": 0,
-                "max": 10,
-            },
-        ],
-        "documents": [
-            {
-                "code": "declaration",
-                "name": "Tờ khai",
-                "name_en": "Declaration",
-                "required": True,
-                "copy_type": "original",
-                "accept": ["application/pdf", "image/png", "image/jpeg"],
-                "max_bytes": 1048576,
-            },
-        ],
-        "steps": [
-            {
-                "name": "Tiếp nhận",
-                "name_en": "Reception",
-                "role": "reception",
-                "department": "one-stop",
-                "allotted_days": "1",
-            },
-            {
-                "name": "Thẩm định",
-                "name_en": "Appraisal",
-                "role": "specialist",
-                "department": "justice",
-                "allotted_days": "2",
-            },
-            {
-                "name": "Phê duyệt",
-                "name_en": "Approval",
-                "role": "leader",
-                "department": "leadership",
-                "allotted_days": "2",
-            },
-        ],
-        "routing_rules": [],
-        "result_template": "KẾT QUẢ\nHọ và tên: {full_name}",
-    }
-    version.update(overrides.pop("version", {}))
-    template = {
-        "code": code,
-        "name": "Đăng ký khai sinh thử nghiệm",
-        "name_en": "Test birth registration",
-        "field": {"code": "ho-tich", "name": "Hộ tịch", "name_en": "Civil status"},
-        "applicant_types": ["citizen"],
-        "online_level": "full",
-        "version": version,
-    }
-    template.update(overrides)
-    return template
+    return staff(email, agency=agency, roles=roles, full_name=full_name or email.split("@")[0], **extra)
 
 
 class World:
@@ -195,6 +100,36 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     return World()
+
+
+def module_world():
+    """A `world` fixture built once per test module, for a module whose tests only read the world's objects.
+
+    `world = module_world()` at the top of such a module replaces the per-test World (69 queries) with one World
+    made inside a transaction that stays open for the module and is rolled back after its last test; each test
+    still runs in its own savepoint (pytest-django's `db`), so what a test writes is gone before the next one.
+    Not for modules with transactional tests (they flush the database) or tests that change a world object in
+    Python (the change would leak into the next test)."""
+
+    @pytest.fixture(scope="module")
+    def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                    built = World()
+            except BaseException:
+                outer.__exit__(*sys.exc_info())
+                raise
+        try:
+            yield built
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+    return world
 
 
 @pytest.fixture

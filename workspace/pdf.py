@@ -14,9 +14,9 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 
 from procedures import formschema
+from procedures.events import read as event_payload
 from procedures.models import Dossier, DossierEvent, Status
 from procedures.receipts import html_to_pdf
 from procedures.services.calendar import portal_tz
@@ -35,13 +35,6 @@ def _local(value: datetime | None) -> datetime | None:
 def _moment(value: datetime | None) -> str:
     local = _local(value)
     return f"{local:%H:%M} ngày {local:%d/%m/%Y}" if local else ""
-
-
-def _parse(value) -> datetime | None:
-    if not value:
-        return None
-    parsed = parse_datetime(str(value))
-    return parsed if parsed and timezone.is_aware(parsed) else None
 
 
 def _name(user) -> str:
@@ -101,7 +94,7 @@ def slip_rows(dossier: Dossier, events: list[DossierEvent], steps: list) -> list
             open_row["verdict"] = "Đúng hạn" if due is None or event.at <= due else "Trễ hạn"
             open_row = None
         if action in STEP_OPENERS:
-            due = _parse((event.payload or {}).get("step_due_at"))
+            due = event_payload(event.action, event.payload).step_due_at
             open_row = {
                 "step": f"Bước {event.step}: {names.get(event.step, '')}".strip(),
                 "handed_by": _name(event.actor),
@@ -163,12 +156,12 @@ def slip_pdf(dossier: Dossier) -> bytes:
 
 
 def apology_pdf(dossier: Dossier, event: DossierEvent) -> bytes:
-    payload = event.payload or {}
+    payload = event_payload(Action.EXTEND, event.payload)
     context = {
         **_heading(dossier),
         "submitted_at": _moment(dossier.submitted_at),
-        "previous_due": _moment(_parse(payload.get("previous_due_at"))),
-        "new_due": _moment(_parse(payload.get("due_at"))),
+        "previous_due": _moment(payload.previous_due_at),
+        "new_due": _moment(payload.due_at),
         "reason": event.comment,
         "leader": _name(event.actor),
         "date": f"ngày {_local(event.at):%d} tháng {_local(event.at):%m} năm {_local(event.at):%Y}",

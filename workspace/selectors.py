@@ -16,23 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import StaffMembership, User
-from citizens.roles import Role
+from citizens.roles import HANDLING_ROLES, Role
+from notifications.models import PoliciesInForce
 from procedures import deadlines
+from procedures.enums import CLOCK_RUNNING, DONE, WORK
 from procedures.models import Dossier, Status
 from procedures.services.calendar import portal_tz, working_calendar
-
-# States in which a dossier is still someone's work (accepted and not finished, or waiting at the desk).
-WORK_STATUSES = (
-    Status.SUBMITTED,
-    Status.PROCESSING,
-    Status.AWAITING_PAYMENT,
-    Status.WITHDRAWAL_REQUESTED,
-    Status.SUPPLEMENT_REQUESTED,
-    Status.COMPLETED,
-)
-# States in which the due-date clock runs (what near-due and overdue are about).
-CLOCK_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED)
-NEAR_DUE_MARGIN_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -70,14 +59,43 @@ def workspace_memberships(user: User) -> list[StaffMembership]:
     )
 
 
-def near_due_limit(now: datetime) -> datetime:
-    """The latest due date that still counts as near-due at `now`: end of the working day NEAR_DUE_MARGIN_DAYS
-    working days after today (the same rule as deadlines.is_near_due, as a bound a query can use)."""
-    calendar, tz = working_calendar(), portal_tz()
-    day = timezone.localtime(now, tz).date()
-    for _i in range(NEAR_DUE_MARGIN_DAYS):
-        day = calendar.next_working_day(day)
-    return deadlines.end_of_day(day, tz)
+class NearDue:
+    """Near-due at `now` as bounds a query can use: a dossier is near due when its due date is at most its agency's
+    `near_due_days` working days after today (the reminders' rule and margin, notifications.PoliciesInForce, and
+    deadlines.is_near_due's), so the "Sắp đến hạn" queue lists what the reminders warn about. One query."""
+
+    def __init__(self, now: datetime) -> None:
+        policies = PoliciesInForce.read()
+        self._calendar, self._tz = working_calendar(), portal_tz()
+        self._today = timezone.localtime(now, self._tz).date()
+        self._limits: dict[int, datetime] = {}
+        self.default = self._limit(policies.default.near_due_days)
+        self.by_agency = {agency: self._limit(p.near_due_days) for agency, p in policies.by_agency.items()}
+
+    def _limit(self, days: int) -> datetime:
+        """The end of the working day `days` working days after today."""
+        if days not in self._limits:
+            day = self._today
+            for _i in range(days):
+                day = self._calendar.next_working_day(day)
+            self._limits[days] = deadlines.end_of_day(day, self._tz)
+        return self._limits[days]
+
+    def limit_for(self, agency_id: int) -> datetime:
+        return self.by_agency.get(agency_id, self.default)
+
+    def condition(self) -> Q:
+        """Due no later than the dossier's agency's limit."""
+        condition = Q(due_at__lte=self.default)
+        if self.by_agency:
+            condition &= ~Q(agency_id__in=list(self.by_agency))
+        for agency_id, limit in self.by_agency.items():
+            condition |= Q(agency_id=agency_id, due_at__lte=limit)
+        return condition
+
+
+def near_due_limit(now: datetime) -> NearDue:
+    return NearDue(now)
 
 
 def queue_dossiers(
@@ -99,16 +117,16 @@ def queue_dossiers(
     if queue == "tiep-nhan":
         qs = base.filter(status=Status.SUBMITTED)
     elif queue == "cua-toi":
-        qs = base.filter(assignee=user, status__in=WORK_STATUSES)
+        qs = base.filter(assignee=user, status__in=WORK)
     elif queue == "phong-ban":
         departments = {m.department_id for m in memberships if m.department_id}
-        qs = base.filter(department_id__in=departments, status__in=WORK_STATUSES)
+        qs = base.filter(department_id__in=departments, status__in=WORK)
     elif queue == "sap-den-han":
-        qs = base.filter(status__in=CLOCK_STATUSES, due_at__gte=now, due_at__lte=near_due_limit(now))
+        qs = base.filter(near_due_limit(now).condition(), status__in=CLOCK_RUNNING, due_at__gte=now)
     elif queue == "qua-han":
-        qs = base.filter(status__in=CLOCK_STATUSES, due_at__lt=now)
+        qs = base.filter(status__in=CLOCK_RUNNING, due_at__lt=now)
     elif queue == "dieu-phoi":
-        qs = base.filter(status__in=CLOCK_STATUSES).filter(Q(department__isnull=True) | Q(assignee__isnull=True))
+        qs = base.filter(status__in=CLOCK_RUNNING).filter(Q(department__isnull=True) | Q(assignee__isnull=True))
     elif queue == "rut-ho-so":
         qs = base.filter(status=Status.WITHDRAWAL_REQUESTED)
     elif queue == "tra-ket-qua":
@@ -181,18 +199,18 @@ def page_of(qs: QuerySet, *, number: int, per_page: int) -> QueuePage:
     return QueuePage(rows=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
 
 
-def due_state(dossier: Dossier, now: datetime, near_limit: datetime) -> str:
+def due_state(dossier: Dossier, now: datetime, near: NearDue) -> str:
     """'overdue', 'near', 'on_time' or 'done' for a dossier with a due date; '' when none applies yet.
-    `near_limit` is near_due_limit(now), computed once per page (it reads the calendar)."""
+    `near` is near_due_limit(now), computed once per page (it reads the calendar and the reminder policies)."""
     from procedures.selectors import is_overdue
 
     if dossier.due_at is None:
         return ""
     if is_overdue(dossier, now):
         return "overdue"
-    if dossier.status in CLOCK_STATUSES and dossier.due_at <= near_limit:
+    if dossier.status in CLOCK_RUNNING and dossier.due_at <= near.limit_for(dossier.agency_id):
         return "near"
-    if dossier.status in (Status.COMPLETED, Status.DELIVERED, Status.STOPPED, Status.REFUSED, Status.WITHDRAWN):
+    if dossier.status in DONE:
         return "done"
     return "on_time"
 
@@ -201,7 +219,7 @@ def agency_officers(agency_id: int) -> list[User]:
     """Active officers of an agency who can be given dossiers (not IOC viewers or agency admins)."""
     ids = (
         StaffMembership.objects.filter(agency_id=agency_id, is_active=True, user__is_active=True)
-        .exclude(role__in=[Role.IOC_VIEWER, Role.AGENCY_ADMIN])
+        .filter(role__in=HANDLING_ROLES)
         .values_list("user_id", flat=True)
     )
     return list(User.objects.filter(pk__in=ids).order_by("full_name", "email"))

@@ -24,15 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from citizens.roles import Role
-from procedures import formschema
+from citizens.roles import HANDLING_ROLES, Role
+from procedures import events, formschema
+from procedures.display import money_display, status_label, status_tone
 from procedures.errors import DomainError, StaleVersion
+from procedures.formschema.html import build_widgets, parse_level
 from procedures.models import DocumentKind, Dossier, DossierEvent, Procedure, Status
 from procedures.selectors import actor_roles, dossier_available_actions, dossier_detail_for, is_overdue
 from procedures.services.calendar import portal_tz
 from procedures.services.documents import document_upload
 from procedures.services.dossiers import dossier_due_if_accepted, dossier_perform_action
-from procedures.views.common import money_display, status_label, status_tone
 from procedures.workflow import ACTION_LABELS, Action
 from workspace import pdf
 from workspace.forms import ACTION_FORMS, ApplicantForm
@@ -239,7 +240,7 @@ def _officers_with_roles(agency_id: int):
     for m in StaffMembership.objects.filter(agency_id=agency_id, is_active=True, user__is_active=True).select_related(
         "user"
     ):
-        if m.role in (Role.IOC_VIEWER, Role.AGENCY_ADMIN):
+        if m.role not in HANDLING_ROLES:
             continue
         by_user.setdefault(m.user_id, (m.user, set()))[1].add(m.role)
     return sorted(by_user.values(), key=lambda pair: (pair[0].full_name, pair[0].email))
@@ -253,6 +254,8 @@ def _history(dossier: Dossier, steps) -> list[dict]:
             label = ACTION_LABELS[Action(event.action)]
         except ValueError:
             label = _("Tạo hồ sơ") if event.action == "create" else event.action
+        payload = events.read(event.action, event.payload)
+        assignment = events.assignment_of(payload)
         rows.append(
             {
                 "event": event,
@@ -262,9 +265,9 @@ def _history(dossier: Dossier, steps) -> list[dict]:
                 "from": status_label(event.from_status) if event.from_status else "",
                 "to": status_label(event.to_status) if event.to_status else "",
                 "step": names.get(event.step, "") if event.step else "",
-                "items": (event.payload or {}).get("items") or [],
+                "items": payload.items if isinstance(payload, events.SupplementRequested) else [],
                 "apology": event.action == Action.EXTEND,
-                "assignee": (event.payload or {}).get("assignee_name", ""),
+                "assignee": assignment.assignee_name if assignment else "",
             }
         )
     return rows
@@ -428,8 +431,6 @@ def apology(request: HttpRequest, dossier_id, event_id: int) -> HttpResponse:
 @workspace_view
 def in_person(request: HttpRequest) -> HttpResponse:
     """Step 1: choose the procedure; step 2 (?procedure=code): the applicant, the form and the scans."""
-    from procedures.views.filing import build_widgets, parse_level
-
     reception_agencies = {m.agency_id for m in request.workspace_memberships if m.role == Role.RECEPTION}
     if not reception_agencies and not request.user.is_superuser:
         raise PermissionDenied(_("Chỉ bộ phận một cửa được tiếp nhận hồ sơ trực tiếp."))

@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from procedures.enums import IN_PROGRESS
 from procedures.formschema import FIELD_TYPES
 from procedures.models import Channel, DocumentKind, Dossier, DossierEvent, OnlineLevel, Outcome, Procedure, Status
 from procedures.selectors import dossier_available_actions, is_overdue
@@ -33,10 +34,6 @@ DOSSIER_ORDERINGS = (
     "-code",
 )
 DELIVERY_CHANNELS = ("online", "desk", "post")
-# Statuses in which a dossier sits at a workflow step; elsewhere `current_step` is null.
-STEP_STATUSES = frozenset(
-    {Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED, Status.SUPPLEMENT_REQUESTED}
-)
 MAX_INT64 = 2**63 - 1
 MAX_TEXT = 4000
 
@@ -483,7 +480,7 @@ class DossierListSerializer(serializers.Serializer):
 
     @extend_schema_field(CurrentStepSerializer(allow_null=True))
     def get_current_step(self, obj: Dossier) -> dict | None:
-        if obj.current_step is None or obj.status not in STEP_STATUSES:
+        if obj.current_step is None or obj.status not in IN_PROGRESS:  # elsewhere `current_step` means nothing
             return None
         steps = self._steps(obj)
         if not 1 <= obj.current_step <= len(steps):

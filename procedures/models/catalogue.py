@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from citizens.roles import Role
+from citizens.roles import HANDLING_ROLES, Role
 from procedures.deadlines import SupplementPolicy, TimeLimit, TimeUnit
 from procedures.text import fold
 
@@ -208,7 +208,7 @@ class ProcedureStep(models.Model):
     role = models.CharField(
         _("vai trò"),
         max_length=20,
-        choices=[(r.value, r.label) for r in (Role.RECEPTION, Role.SPECIALIST, Role.LEADER)],
+        choices=[(r.value, r.label) for r in Role if r in HANDLING_ROLES],
     )
     allotted_days = models.DecimalField(_("số ngày làm việc"), max_digits=5, decimal_places=2)
 

@@ -7,37 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from procedures.enums import CLOCK_RUNNING, Channel, Outcome, Status, ordered
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Nháp")
-    SUBMITTED = "submitted", _("Mới đăng ký")
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung")
-    PROCESSING = "processing", _("Đang xử lý")
-    AWAITING_PAYMENT = "awaiting_payment", _("Chờ thực hiện nghĩa vụ tài chính")
-    WITHDRAWAL_REQUESTED = "withdrawal_requested", _("Yêu cầu rút hồ sơ")
-    COMPLETED = "completed", _("Đã xử lý xong")
-    DELIVERED = "delivered", _("Đã trả kết quả")
-    REFUSED = "refused", _("Không được tiếp nhận")
-    STOPPED = "stopped", _("Dừng xử lý")
-    WITHDRAWN = "withdrawn", _("Đã rút")
-
-
-# Statuses in which the due-date clock is meaningful (accepted, not yet finished).
-IN_PROGRESS_STATUSES = frozenset(
-    {Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED, Status.SUPPLEMENT_REQUESTED}
-)
-FINAL_STATUSES = frozenset({Status.DELIVERED, Status.REFUSED, Status.STOPPED, Status.WITHDRAWN})
-
-
-class Outcome(models.TextChoices):
-    APPROVED = "approved", _("Chấp thuận")
-    DENIED = "denied", _("Từ chối")
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("Trực tuyến")
-    IN_PERSON = "in_person", _("Trực tiếp")
-    POST = "post", _("Bưu chính công ích")
+__all__ = ["Channel", "Dossier", "DossierCodeSequence", "DossierEvent", "DossierPause", "Outcome", "Status"]
 
 
 class DossierQuerySet(models.QuerySet):
@@ -121,7 +93,7 @@ class Dossier(models.Model):
             models.Index(
                 fields=["due_at"],
                 name="dossier_open_due_idx",
-                condition=Q(status__in=["processing", "awaiting_payment", "withdrawal_requested"]),
+                condition=Q(status__in=ordered(CLOCK_RUNNING)),
             ),
         ]
 

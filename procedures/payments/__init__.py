@@ -40,7 +40,7 @@ def get_provider(name: str | None = None) -> PaymentProvider:
     """The configured provider (settings.PAYMENT_PROVIDER, default "sandbox")."""
     from django.conf import settings
 
-    name = name or getattr(settings, "PAYMENT_PROVIDER", "sandbox")
+    name = name or settings.PAYMENT_PROVIDER
     if name == "sandbox":
         from procedures.payments.sandbox import SandboxProvider
 

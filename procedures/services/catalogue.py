@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import StaffMembership
+from citizens.roles import HANDLING_ROLES
 from procedures import formschema
 from procedures.deadlines import TimeUnit
 from procedures.errors import InvalidInput
 from procedures.models import Agency, Field, OnlineLevel, Procedure, ProcedureStep, ProcedureVersion, VersionStatus
-
-STEP_ROLES = {"reception", "specialist", "leader"}
-COPY_TYPES = {"original", "copy", "certified_copy"}
+from procedures.vocabulary import COPY_TYPES
 
 
 def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None = None) -> list[str]:
@@ -37,7 +36,7 @@ def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None =
         problems.append(_("Quy trình phải có ít nhất một bước."))
     total = Decimal(0)
     for index, step in enumerate(steps, start=1):
-        if step.get("role") not in STEP_ROLES:
+        if step.get("role") not in HANDLING_ROLES:
             problems.append(_("Bước %(i)s: vai trò không hợp lệ (%(r)s).") % {"i": index, "r": step.get("role")})
         try:
             total += Decimal(str(step.get("allotted_days")))
@@ -49,7 +48,7 @@ def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None =
                     _("Bước %(i)s: cơ quan không có phòng ban '%(d)s'.") % {"i": index, "d": step.get("department")}
                 )
             elif (
-                step.get("role") in STEP_ROLES
+                step.get("role") in HANDLING_ROLES
                 and not StaffMembership.objects.filter(agency=agency, role=step.get("role"), is_active=True).exists()
             ):
                 problems.append(

@@ -24,52 +24,20 @@ from django.utils.translation import gettext as _
 from citizens.models import User
 from citizens.roles import STAFF_ROLES, Role
 from procedures import hooks
+from procedures.enums import EDITABLE, RESULT_ATTACHABLE
 from procedures.errors import ActionForbidden, ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Dossier, Status
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
-from procedures.services.dossiers import EDITABLE_STATUSES, dossier_get_for
+from procedures.services.dossiers import dossier_get_for
+from procedures.vocabulary import DEFAULT_ACCEPT, DOCX, EXTENSIONS, PPTX, RESULT_ACCEPT, XLSX
 from procedures.workflow import Action
 
-# Result documents may be uploaded while the dossier is being processed, and fixed after completion until delivery.
-RESULT_STATUSES = frozenset({Status.PROCESSING, Status.COMPLETED})
-# What a requirement accepts when its template names no types, and what a result document may be.
-DEFAULT_ACCEPT = (
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/tiff",
-    "image/webp",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-)
-RESULT_ACCEPT = ("application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp")
 RESULT_REQUIREMENT = "result"
 # A generous ceiling so one dossier cannot fill the disk with thousands of small files.
 MAX_DOCUMENTS_PER_DOSSIER = 100
 SNIFF_BYTES = 8192
 NAME_MAX_CHARS = 255
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-# The extensions a stored name may keep for a detected type; the first one is used when the name has none.
-EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "application/pdf": ("pdf",),
-    "image/jpeg": ("jpg", "jpeg", "jpe", "jfif"),
-    "image/png": ("png",),
-    "image/tiff": ("tif", "tiff"),
-    "image/webp": ("webp",),
-    "image/gif": ("gif",),
-    "image/bmp": ("bmp",),
-    "image/heic": ("heic",),
-    "application/msword": ("doc",),
-    DOCX: ("docx",),
-    XLSX: ("xlsx",),
-    PPTX: ("pptx",),
-    "application/vnd.ms-excel": ("xls",),
-    "application/vnd.oasis.opendocument.text": ("odt",),
-    "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
-    "application/zip": ("zip",),
-}
 # Types a browser may show in place: they cannot run script in our origin (SVG is never accepted: no sniffer match).
 INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"})
 
@@ -224,7 +192,7 @@ def _check_input_editable(dossier: Dossier, actor: User) -> None:
     )
     if dossier.applicant_id != actor.pk and not staff_filing:
         raise ActionForbidden(_("Chỉ người nộp hồ sơ được thay đổi thành phần hồ sơ."))
-    if dossier.status not in EDITABLE_STATUSES:
+    if dossier.status not in EDITABLE:
         raise ActionNotAvailable(
             _("Không thể thay đổi tài liệu khi hồ sơ đang ở trạng thái '%(status)s'.")
             % {"status": Status(dossier.status).label}
@@ -251,7 +219,7 @@ def _check_result_editable(dossier: Dossier, actor: User) -> None:
     roles = actor_roles(dossier, actor)
     if not roles & STAFF_ROLES:
         raise forbidden
-    if dossier.status not in RESULT_STATUSES:
+    if dossier.status not in RESULT_ATTACHABLE:
         raise ActionNotAvailable(
             _("Không thể cập nhật kết quả khi hồ sơ đang ở trạng thái '%(status)s'.")
             % {"status": Status(dossier.status).label}

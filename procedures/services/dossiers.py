@@ -15,8 +15,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from citizens.models import StaffMembership, User
-from citizens.roles import Role
+from citizens.roles import HANDLING_ROLES, Role
 from procedures import deadlines, formschema, hooks
+from procedures.enums import EDITABLE, FINAL
 from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
 from procedures.models import (
     Channel,
@@ -31,7 +32,6 @@ from procedures.models import (
     ProcedureStep,
     Status,
 )
-from procedures.models.dossier import FINAL_STATUSES
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
 from procedures.services import routing
 from procedures.services.calendar import portal_tz, working_calendar
@@ -45,8 +45,6 @@ from procedures.workflow import (
     roles_ever_allowed,
     target_status,
 )
-
-EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
 
 
 def _lang(user: User | None) -> str:
@@ -122,7 +120,7 @@ def dossier_update_data(
     dossier = dossier_get_for(dossier_id=dossier_id, user=actor, lock=True)
     if dossier.applicant_id != actor.pk:
         raise ActionForbidden(_("Chỉ người nộp hồ sơ được sửa dữ liệu."))
-    if dossier.status not in EDITABLE_STATUSES:
+    if dossier.status not in EDITABLE:
         raise ActionNotAvailable(_("Hồ sơ không còn ở trạng thái được sửa."))
     _check_version(dossier, version)
     if not isinstance(data, Mapping):
@@ -274,7 +272,7 @@ def dossier_perform_action(
     )
     comment = str(payload.get("comment") or payload.get("reason") or "").strip()
 
-    if to_status in FINAL_STATUSES:
+    if to_status in FINAL:
         dossier.finished_at = now
     dossier.status = to_status
     dossier.version += 1
@@ -641,9 +639,7 @@ def _assignee_from(dossier: Dossier, value: Any, *, role: str | None = None) -> 
     memberships = StaffMembership.objects.select_related("user").filter(
         agency_id=dossier.agency_id, user_id=user_id, is_active=True, user__is_active=True
     )
-    memberships = (
-        memberships.filter(role=role) if role else memberships.exclude(role__in=[Role.IOC_VIEWER, Role.AGENCY_ADMIN])
-    )
+    memberships = memberships.filter(role=role) if role else memberships.filter(role__in=HANDLING_ROLES)
     membership = memberships.first()
     if membership is None:
         raise InvalidInput(

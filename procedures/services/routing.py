@@ -72,20 +72,9 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from citizens.models import StaffMembership, User
-from citizens.roles import Role
-from procedures.models import Agency, Department, Dossier, DossierEvent, ProcedureStep, Status
-
-# What counts towards an officer's load.
-LOAD_STATUSES = (
-    Status.SUBMITTED,
-    Status.PROCESSING,
-    Status.AWAITING_PAYMENT,
-    Status.SUPPLEMENT_REQUESTED,
-    Status.WITHDRAWAL_REQUESTED,
-)
-# The due-date clock runs (a supplement request pauses it): where a dossier needs someone to act.
-CLOCK_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED)
-HANDLING_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER)
+from citizens.roles import HANDLING_ROLES, Role
+from procedures.enums import CLOCK_RUNNING, OPEN
+from procedures.models import Agency, Department, Dossier, DossierEvent, ProcedureStep
 
 EXPLICIT, PREVIOUS, LEAST_LOADED, UNROUTED = "explicit", "previous", "least_loaded", "unrouted"
 # Events whose payload names the officer a dossier was given to.
@@ -298,7 +287,7 @@ def _route(*, dossier: Dossier, step: ProcedureStep, now: datetime, assignee: Us
             agency=agency, department=department, assignee=candidates[previous], rule=PREVIOUS, source=source
         )
     loads = dict(
-        Dossier.objects.filter(assignee_id__in=list(candidates), status__in=LOAD_STATUSES)
+        Dossier.objects.filter(assignee_id__in=list(candidates), status__in=OPEN)
         .exclude(pk=dossier.pk)
         .values_list("assignee_id")
         .annotate(n=Count("id"))
@@ -358,7 +347,7 @@ def _last_assigned(user_ids: list[int], *, now: datetime) -> dict[int, datetime]
     """When each officer was last given a dossier (within the round-robin window), from the events that did it.
     Older assignments count as never: fairness over the last weeks is what matters, and the window keeps this
     query to recent events."""
-    window = int(getattr(settings, "ROUTING_ROUND_ROBIN_WINDOW_DAYS", 30))
+    window = settings.ROUTING_ROUND_ROBIN_WINDOW_DAYS
     rows = (
         DossierEvent.objects.filter(
             action__in=ASSIGNING_ACTIONS, at__gte=now - timedelta(days=window), payload__assignee__in=user_ids
@@ -390,7 +379,7 @@ def coordination_queue(*, agency_ids: Iterable[int] | None = None) -> QuerySet[D
     """Dossiers being processed that nobody holds or no department handles: what routing could not place (and any
     dossier left so by hand), by due date. The same set as the officers' "Điều phối" queue
     (workspace.selectors); the agency's leaders and reception assign them (the workflow's `assign`)."""
-    queryset = Dossier.objects.filter(status__in=CLOCK_STATUSES).filter(
+    queryset = Dossier.objects.filter(status__in=CLOCK_RUNNING).filter(
         Q(department__isnull=True) | Q(assignee__isnull=True)
     )
     if agency_ids is not None:

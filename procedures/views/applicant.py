@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from procedures import formschema
+from procedures.display import is_english, localized, money_display, status_label, status_tone
 from procedures.errors import DomainError, NotFound
 from procedures.models import DocumentKind, Rating, Status
 from procedures.payments import PaymentError, get_provider
@@ -24,7 +25,6 @@ from procedures.services.documents import document_open_for
 from procedures.services.dossiers import dossier_perform_action
 from procedures.services.payments import payment_confirm, payment_start
 from procedures.services.ratings import rating_can_rate, rating_create
-from procedures.views.common import is_english, localized, money_display, status_label, status_tone
 from procedures.workflow import Action
 
 RATING_QUESTIONS = (

@@ -8,18 +8,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from procedures.blank_form import blank_form_pdf, legal_basis_items
-from procedures.errors import DomainError
-from procedures.models import Channel, OnlineLevel
-from procedures.selectors import procedure_get
-from procedures.views.common import (
-    APPLICANT_TYPE_LABELS,
-    COPY_TYPE_LABELS,
-    accept_display,
+from procedures.display import (
     decimal_display,
     localized,
     money_display,
     time_limit_display,
 )
+from procedures.errors import DomainError
+from procedures.models import Channel, OnlineLevel
+from procedures.selectors import procedure_get
+from procedures.vocabulary import APPLICANT_TYPE_LABELS, COPY_TYPE_LABELS, mime_display
 
 
 def filing_url(request: HttpRequest, code: str) -> str:
@@ -54,7 +52,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "name": localized(doc),
             "copy_type": COPY_TYPE_LABELS.get(doc.get("copy_type"), doc.get("copy_type", "")),
             "required": bool(doc.get("required")),
-            "accept": accept_display(doc.get("accept")),
+            "accept": mime_display(doc.get("accept")),
             "max_bytes": doc.get("max_bytes"),
         }
         for doc in version.documents

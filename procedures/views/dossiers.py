@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from citizens.roles import Role
 from procedures import formschema
+from procedures.display import is_english, localized, money_display, status_label, status_tone
+from procedures.enums import EDITABLE
 from procedures.errors import DomainError, NotFound
 from procedures.models import DocumentKind, Rating, Status
 from procedures.selectors import (
@@ -24,8 +26,7 @@ from procedures.selectors import (
     dossier_list_for,
     is_overdue,
 )
-from procedures.services.dossiers import EDITABLE_STATUSES, dossier_perform_action
-from procedures.views.common import is_english, localized, money_display, status_label, status_tone
+from procedures.services.dossiers import dossier_perform_action
 from procedures.workflow import ACTION_LABELS, Action
 
 DOSSIER_PAGE_SIZE = 20
@@ -169,7 +170,7 @@ def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "actions": actions,
         "current_step": current_step,
         "is_applicant": is_applicant,
-        "editable": is_applicant and dossier.status in EDITABLE_STATUSES,
+        "editable": is_applicant and dossier.status in EDITABLE,
         "can_pay": is_applicant and dossier.status == Status.AWAITING_PAYMENT and bool(dossier.fee_amount),
         "rating": Rating.objects.filter(dossier_id=dossier.pk).first(),
         "can_rate": is_applicant and dossier.status == Status.DELIVERED,

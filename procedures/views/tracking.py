@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from rest_framework.throttling import BaseThrottle
 
+from procedures.display import localized, status_label, status_tone
 from procedures.selectors import dossier_track, is_overdue
-from procedures.views.common import localized, status_label, status_tone
 
 CODE_MAX_LENGTH = 32
 # Codes are easy to guess in sequence, so page views are rate-limited per client like the API's tracking endpoint.

@@ -10,7 +10,9 @@ import pytest
 from procedures.models import Dossier, Status
 from procedures.services.calendar import portal_tz, working_calendar
 from tests.api import DOSSIERS, accepted, act, at_step, create_draft, ok, submitted, url
-from tests.conftest import client_for
+from tests.conftest import client_for, module_world
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from procedures.models import Dossier
 from tests.api import DOSSIERS, accepted, at_step, create_draft, submitted, url
-from tests.conftest import VALID_DATA, client_for
+from tests.conftest import VALID_DATA, client_for, module_world
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,9 @@ import pytest
 from procedures.models import Agency, Procedure
 from procedures.services.catalogue import procedure_import
 from tests.api import ok
-from tests.conftest import client_for, make_agency, make_user, procedure_template
+from tests.conftest import client_for, make_agency, make_user, module_world, procedure_template
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from procedures.services.catalogue import procedure_import
 from procedures.services.documents import document_upload, safe_name, sniff_content_type
 from procedures.services.dossiers import dossier_create, dossier_perform_action
 from tests.conftest import PDF_BYTES, VALID_DATA, client_for, procedure_template
+from tests.helpers import act
 
 PNG_BYTES = qr_png("https://example.org/")
 EXE_BYTES = (
@@ -75,13 +76,6 @@ def submit(world, dossier) -> Dossier:
         )
     dossier.refresh_from_db()
     return dossier_perform_action(dossier_id=dossier.pk, action="submit", actor=world.citizen, version=dossier.version)
-
-
-def act(dossier, action, actor, **payload) -> Dossier:
-    dossier.refresh_from_db()
-    return dossier_perform_action(
-        dossier_id=dossier.pk, action=action, actor=actor, version=dossier.version, payload=payload
-    )
 
 
 # --- content sniffing ------------------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from procedures.models import Dossier, Status
 from tests.api import DOSSIERS, accepted, act, attach, create_draft, ok, submitted, url
-from tests.conftest import VALID_DATA, VN, client_for
+from tests.conftest import VALID_DATA, VN, client_for, module_world
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,9 @@ from procedures.services.catalogue import procedure_import
 from procedures.services.dossiers import dossier_create, dossier_perform_action
 from procedures.workflow import Action
 from tests.api import attach
-from tests.conftest import VALID_DATA, client_for, procedure_template
+from tests.conftest import VALID_DATA, client_for, module_world, procedure_template
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from procedures.demo.catalogue import PROCEDURES
 from procedures.models import Dossier, Rating, Status
 from procedures.services.catalogue import procedure_import
 from procedures.services.documents import document_upload
-from procedures.services.dossiers import dossier_perform_action
 from procedures.workflow import Action
 from tests.browser.conftest import screenshot, sign_in, verified
 from tests.conftest import PASSWORD, PDF_BYTES, World
+from tests.helpers import act
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +40,6 @@ def check_page(page, name: str, report: dict) -> None:
     violations = axe_violations(page, impacts=None)
     report[name] = [f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)" for v in violations]
     screenshot(page, name)
-
-
-def act(dossier: Dossier, action: Action, actor, **payload) -> Dossier:
-    dossier.refresh_from_db()
-    return dossier_perform_action(
-        dossier_id=dossier.pk, action=action, actor=actor, version=dossier.version, payload=payload
-    )
 
 
 def fill_address(page, name: str) -> None:

@@ -16,8 +16,9 @@ from dashboard.services import stats_record_event
 from procedures.models import Document, DocumentKind, Dossier
 from procedures.services import dossiers as dossier_services
 from procedures.services.catalogue import procedure_import
-from procedures.services.dossiers import dossier_create, dossier_perform_action
+from procedures.services.dossiers import dossier_create
 from tests.conftest import PDF_BYTES, VALID_DATA, World, at, procedure_template  # noqa: F401
+from tests.helpers import act
 
 HOOK_WIRED = "stats_record_event" in inspect.getsource(dossier_services.dossier_perform_action)
 
@@ -50,12 +51,6 @@ def attach(dossier: Dossier, user, *, kind: str = DocumentKind.INPUT, requiremen
         content_type="application/pdf",
         sha256="0" * 64,
         uploaded_by=user,
-    )
-
-
-def act(dossier: Dossier, action: str, actor, when, **payload) -> Dossier:
-    return dossier_perform_action(
-        dossier_id=dossier.pk, action=action, actor=actor, version=dossier.version, payload=payload, now=when
     )
 
 

@@ -9,8 +9,10 @@ from rest_framework.test import APIClient
 
 from citizens.roles import Role
 from dashboard.sources import indicator_sources
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for, make_user, module_world
 from tests.dashboard.conftest import accepted, act, at, completed, filed
+
+world = module_world()  # the tests only read the world
 
 OVERVIEW = "/api/v1/stats/overview/"
 OVERDUE = "/api/v1/stats/overdue/"

@@ -12,7 +12,10 @@ import pytest
 
 from dashboard.models import DossierStat
 from dashboard.selectors import Scope, stats_overview
+from tests.conftest import module_world
 from tests.dashboard.conftest import accepted, act, at, completed, filed
+
+world = module_world()  # the tests only read the world
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 AFTER = at(2026, 11, 1, 12, 0)  # "now" long after March: every March figure is historical

@@ -26,7 +26,10 @@ from procedures.models import Dossier, Status
 from procedures.selectors import dossier_facts, dossier_steps
 from procedures.services.calendar import portal_tz, working_calendar
 from procedures.workflow import Action, is_available
+from tests.conftest import module_world
 from tests.dashboard.conftest import act, at, filed
+
+world = module_world()  # the tests only read the world
 
 SLOTS = 4
 START = at(2026, 3, 2, 8, 30)

@@ -7,8 +7,9 @@ import hashlib
 from django.core.files.base import ContentFile
 
 from procedures.models import Document, Dossier, DossierEvent
-from procedures.services.dossiers import dossier_create, dossier_perform_action
+from procedures.services.dossiers import dossier_create
 from tests.conftest import PDF_BYTES, VALID_DATA, at
+from tests.helpers import act
 
 SUBMIT_AT = at(2026, 3, 2, 9, 0)  # a Monday
 ACCEPT_AT = at(2026, 3, 2, 10, 0)
@@ -31,13 +32,6 @@ def draft(world, applicant=None, *, procedure=None, data=None) -> Dossier:
         uploaded_by=applicant,
     )
     return dossier
-
-
-def act(dossier: Dossier, action: str, actor, *, now=None, **payload) -> Dossier:
-    version = Dossier.objects.values_list("version", flat=True).get(pk=dossier.pk)
-    return dossier_perform_action(
-        dossier_id=dossier.pk, action=action, actor=actor, version=version, payload=payload, now=now
-    )
 
 
 def submitted(world, applicant=None) -> Dossier:

@@ -13,8 +13,10 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from notifications.models import Channel, Kind, Notification, Status
-from tests.conftest import client_for
+from tests.conftest import client_for, module_world
 from tests.notifications.helpers import submitted
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from citizens.models import User
 from procedures.models import Document, DocumentKind, Dossier, Outcome, Status
-from procedures.services.dossiers import dossier_create, dossier_perform_action
+from procedures.services.dossiers import dossier_create
 from procedures.workflow import Action
 from tests.conftest import PDF_BYTES, VALID_DATA, at
+from tests.helpers import act
 
 # A plain week: Monday 5 October 2026, no holiday within two weeks either side.
 T0 = at(2026, 10, 5, 9, 0)
@@ -108,13 +109,6 @@ def new_draft(
     for requirement in documents:
         attach(dossier, requirement, by=applicant)
     return dossier
-
-
-def act(dossier: Dossier | Any, action: Action | str, actor: User, *, now: datetime, **payload) -> Dossier:
-    """Perform `action` with the dossier's current version (read fresh from the database)."""
-    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
-    version = Dossier.objects.values_list("version", flat=True).get(pk=pk)
-    return dossier_perform_action(dossier_id=pk, action=action, actor=actor, version=version, payload=payload, now=now)
 
 
 def drive(

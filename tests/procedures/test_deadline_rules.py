@@ -14,8 +14,10 @@ from procedures.models import CalendarOverride, DossierEvent, DossierPause, Stat
 from procedures.services.calendar import working_calendar
 from procedures.services.catalogue import procedure_import
 from procedures.workflow import Action
-from tests.conftest import VN, at, procedure_template
+from tests.conftest import VN, at, module_world, procedure_template
 from tests.procedures.dossier_flow import accepted_at, act, new_draft
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

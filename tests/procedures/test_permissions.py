@@ -17,8 +17,10 @@ from procedures.selectors import dossier_available_actions, dossier_detail_for, 
 from procedures.services.catalogue import procedure_import
 from procedures.services.dossiers import dossier_get_for, dossier_update_data
 from procedures.workflow import Action
-from tests.conftest import make_user, procedure_template
+from tests.conftest import make_user, module_world, procedure_template
 from tests.procedures.dossier_flow import T0, act, drive, new_draft
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,9 @@ from procedures.models import Procedure
 from procedures.search import search_procedures
 from procedures.selectors import procedure_list
 from procedures.services.catalogue import procedure_import
-from tests.conftest import procedure_template
+from tests.conftest import module_world, procedure_template
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

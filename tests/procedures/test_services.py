@@ -16,8 +16,11 @@ from procedures.selectors import dossier_facts, dossier_steps, is_overdue, proce
 from procedures.services.catalogue import procedure_import
 from procedures.services.dossiers import dossier_create, dossier_perform_action, dossier_update_data
 from procedures.workflow import Action
-from tests.conftest import at, procedure_template
+from tests.conftest import at, module_world, procedure_template
+from tests.helpers import replace_event_hook
 from tests.procedures.dossier_flow import T0, act, drive, new_draft
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 
@@ -262,16 +265,9 @@ def test_refuse_is_final_with_the_reason_on_record(world):
     assert DossierEvent.objects.filter(dossier=dossier).latest("id").comment == "Sai thẩm quyền"
 
 
-def _replace_hook(monkeypatch, name, run):
-    from procedures import hooks
-
-    old = hooks._EVENT_HOOKS[name]
-    monkeypatch.setitem(hooks._EVENT_HOOKS, name, hooks.Hook(name=name, order=old.order, run=run))
-
-
 def test_each_action_hands_its_event_to_the_notifications_service(world, monkeypatch):
     seen = []
-    _replace_hook(monkeypatch, "notifications.outbox", lambda *, event, dossier: seen.append(event))
+    replace_event_hook(monkeypatch, "notifications.outbox", lambda *, event, dossier: seen.append(event))
     dossier = drive(world, "processing@1")
     assert [event.action for event in seen] == ["submit", "accept"]
     assert all(event.pk and event.dossier_id == dossier.pk for event in seen)
@@ -282,7 +278,7 @@ def test_a_failing_notification_rolls_the_action_back(world, monkeypatch):
         raise RuntimeError("outbox unavailable")
 
     dossier = drive(world, "submitted")
-    _replace_hook(monkeypatch, "notifications.outbox", broken)
+    replace_event_hook(monkeypatch, "notifications.outbox", broken)
     with pytest.raises(RuntimeError):
         act(dossier, Action.ACCEPT, world.reception, now=later(2))
     fresh = Dossier.objects.get(pk=dossier.pk)

@@ -20,8 +20,10 @@ from procedures.selectors import actor_roles, dossier_available_actions
 from procedures.services.calendar import portal_tz, working_calendar
 from procedures.services.dossiers import dossier_perform_action
 from procedures.workflow import STEP_ROLE, TRANSITIONS, Action, DossierFacts, available_actions, target_status
-from tests.conftest import World, at
+from tests.conftest import World, at, module_world
 from tests.procedures.dossier_flow import STATES, T0, act, drive, new_draft, split_state
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -15,18 +15,10 @@ from procedures.services.payments import payment_confirm, payment_start
 from procedures.services.ratings import rating_create
 from procedures.workflow import Action
 from tests.conftest import PDF_BYTES, VALID_DATA
+from tests.helpers import act
 from tests.web.test_pages import accepted, browser, submitted, text
 
 pytestmark = pytest.mark.django_db
-
-
-def act(dossier, action, actor, **payload):
-    from procedures.services.dossiers import dossier_perform_action
-
-    dossier.refresh_from_db()
-    return dossier_perform_action(
-        dossier_id=dossier.pk, action=action, actor=actor, version=dossier.version, payload=payload
-    )
 
 
 def completed(world) -> Dossier:

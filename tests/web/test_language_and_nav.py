@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from tests.conftest import client_for
+from tests.conftest import client_for, module_world
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,9 @@ from citizens.models import User
 from procedures.models import Document, Dossier, Status
 from procedures.services.dossiers import dossier_create, dossier_perform_action
 from procedures.workflow import Action
-from tests.conftest import PDF_BYTES, VALID_DATA, VN, procedure_template
+from tests.conftest import PDF_BYTES, VALID_DATA, VN, module_world, procedure_template
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,11 @@ from django.utils import timezone
 from procedures.models import Channel, DocumentKind, Dossier, DossierEvent, Status
 from procedures.services.calendar import portal_tz, working_calendar
 from procedures.workflow import Action
-from tests.conftest import PDF_BYTES, VALID_DATA
+from tests.conftest import PDF_BYTES, VALID_DATA, module_world
 from tests.procedures.dossier_flow import act, drive
 from tests.workspace.conftest import fresh, login, recent
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 

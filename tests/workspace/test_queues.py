@@ -12,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from citizens.models import User
 from procedures.models import Dossier
 from procedures.workflow import Action
+from tests.conftest import module_world
 from tests.procedures.dossier_flow import T0, act, drive, new_draft
 from tests.workspace.conftest import login, recent
+
+world = module_world()  # the tests only read the world
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +131,22 @@ def test_fixed_query_count_and_count_free_pagination(world):
     assert 'rel="prev"' in response.content.decode() and 'rel="next"' not in response.content.decode()
     assert len(codes(client.get("/can-bo/hang-doi/tiep-nhan/", {"page": 1}))) == 25
     assert Dossier.objects.filter(status="submitted").count() == 50
+
+
+def test_near_due_queue_uses_the_reminder_policy_margin(world):
+    """The "Sắp đến hạn" queue and its colouring take near_due_days from the agency's reminder policy, the margin
+    the near-due reminders use, not a margin of their own."""
+    from notifications.models import ReminderPolicy
+
+    five_days = recent(world, "processing@1")  # the five-working-day procedure: due well after tomorrow
+    reception = login(world.reception)
+    assert five_days.code not in codes(reception.get("/can-bo/hang-doi/sap-den-han/"))
+
+    ReminderPolicy.objects.create(agency=None, near_due_days=7)
+    assert five_days.code in codes(reception.get("/can-bo/hang-doi/sap-den-han/"))
+    assert "ws-row--near" in reception.get("/can-bo/hang-doi/tat-ca/").content.decode()
+
+    # The agency's own row wins over the default one.
+    ReminderPolicy.objects.create(agency=world.agency, near_due_days=1)
+    assert five_days.code not in codes(reception.get("/can-bo/hang-doi/sap-den-han/"))
+    assert "ws-row--near" not in reception.get("/can-bo/hang-doi/tat-ca/").content.decode()

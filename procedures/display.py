@@ -1,6 +1,9 @@
-"""Presentation helpers shared by the citizen pages: localised names and human-readable catalogue values.
+"""Presentation helpers shared by the citizen pages, the officer workspace and the portal's pages: localised names,
+human-readable catalogue values, status labels and tones.
 
-Pure formatting only; reads go through `procedures.selectors`, writes through `procedures.services`.
+Pure formatting only (no view, so the UI apps share it without importing each other); reads go through
+`procedures.selectors`, writes through `procedures.services`. Labels of the catalogue's vocabulary (copy types,
+applicant types, MIME types) live in `procedures.vocabulary`.
 """
 
 from __future__ import annotations
@@ -9,27 +12,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import get_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from procedures.models import Status
-
-COPY_TYPE_LABELS = {
-    "original": gettext_lazy("Bản chính"),
-    "copy": gettext_lazy("Bản sao"),
-    "certified_copy": gettext_lazy("Bản sao có chứng thực"),
-}
-APPLICANT_TYPE_LABELS = {
-    "citizen": gettext_lazy("Công dân Việt Nam"),
-    "business": gettext_lazy("Tổ chức, doanh nghiệp"),
-    "foreigner": gettext_lazy("Người nước ngoài"),
-}
-MIME_LABELS = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPG",
-    "image/png": "PNG",
-    "image/tiff": "TIFF",
-}
+from procedures.enums import Status
 
 # Badge colour families; the template adds the status value as a class too, so a state may be styled on its own.
 STATUS_TONES = {
@@ -105,10 +91,6 @@ def time_limit_display(value: Any, unit: str, cutoff: Any = None, *, short: bool
     if unit == "hours":
         return _("%(n)s giờ làm việc") % {"n": shown}
     return _("%(n)s ngày làm việc") % {"n": shown}
-
-
-def accept_display(mime_types: list[str] | None) -> str:
-    return ", ".join(MIME_LABELS.get(m, m) for m in (mime_types or []))
 
 
 def status_tone(status: str) -> str:
