@@ -168,7 +168,7 @@ def main() -> int:
     from citizens.models import User
     from notifications.models import Channel, DeliveryAttempt, Kind, Notification, Status
     from notifications.services import publish_deliveries
-    from notifications.tasks import sweep_outbox
+    from notifications.tasks.delivery import sweep_outbox
 
     call_command("migrate", verbosity=0, interactive=False)
     redis.Redis.from_url(redis_url).flushdb()

@@ -104,7 +104,7 @@ class EmailChannel(BaseChannel):
         if not notification.address:
             raise PermanentFailure("The recipient has no e-mail address.")
         # A Message-ID fixed per notification: if a crash makes us send the same row twice (the at-least-once window
-        # documented in notifications.tasks), receiving servers and mail clients see one message, not two.
+        # documented in notifications.outbox), receiving servers and mail clients see one message, not two.
         message_id = f"<notification.{notification.pk}@{_sender_domain()}>"
         message = EmailMultiAlternatives(
             subject=notification.subject,

@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from citizens.models import User
-from notifications import tasks
 from notifications.models import Channel, DeliveryAttempt, Notification, Status
+from notifications.tasks import delivery as tasks
 from portal.celery import app as celery_app
 from tests.notifications.backends import ScriptedBackend
 from tests.notifications.helpers import ACCEPT_AT, DUE_DATE, accepted, act, draft, last_event, submitted
