@@ -119,6 +119,10 @@ class Notification(OutboxRow):
     def attempt_row(cls, *, pk, number, at, outcome, error) -> DeliveryAttempt:
         return DeliveryAttempt(notification_id=pk, number=number, at=at, outcome=outcome, error=error)
 
+    @classmethod
+    def delivered_fields(cls, *, now, ref: str) -> dict:
+        return {"sent_at": now, "provider_ref": ref[:255]}
+
 
 class DeliveryAttempt(models.Model):
     Outcome = Outcome
@@ -391,6 +395,10 @@ class WebhookDelivery(OutboxRow):
     @classmethod
     def attempt_row(cls, *, pk, number, at, outcome, error) -> WebhookAttempt:
         return WebhookAttempt(delivery_id=pk, number=number, at=at, outcome=outcome, error=error)
+
+    @classmethod
+    def delivered_fields(cls, *, now, ref: str) -> dict:
+        return {"delivered_at": now}
 
 
 class WebhookAttempt(models.Model):

@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -121,6 +122,11 @@ class OutboxRow(models.Model):
     def attempt_row(cls, *, pk, number: int, at: datetime, outcome: str, error: str) -> models.Model:
         """An unsaved row of this outbox's attempt log."""
         raise NotImplementedError
+
+    @classmethod
+    def delivered_fields(cls, *, now: datetime, ref: str) -> dict:
+        """What a delivered row records beyond its status (the sweeper closing a row its worker sent, then died)."""
+        return {}
 
     @classmethod
     def max_attempts(cls) -> int:
@@ -214,8 +220,9 @@ class OutboxRow(models.Model):
 
     @classmethod
     def release_stuck(cls, *, now: datetime, stuck_after: int, batch: int) -> int:
-        """Rows "sending" for longer than `stuck_after` seconds lost their worker: close the attempt as interrupted
-        and make the row due now (or failed for good when it has used all its attempts)."""
+        """Rows "sending" for longer than `stuck_after` seconds lost their worker. Those the sent journal shows the
+        provider accepted are closed as delivered; the others get their attempt closed as interrupted and are due
+        now (or failed for good when they have used all their attempts). Returns how many rows were released."""
         cutoff = now - timedelta(seconds=stuck_after)
         max_attempts = cls.max_attempts()
         stuck = cls.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff)
@@ -225,20 +232,89 @@ class OutboxRow(models.Model):
             rows = list(stuck.order_by("claimed_at").values_list("pk", "attempts")[:batch])
             if not rows:
                 return 0
+            sent = SentJournal.lookup(cls, rows)
+            # claimed_at < cutoff again: a row re-claimed meanwhile (SQLite) is not released.
+            still_stuck = cls.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff)
             released = 0
+            attempts = []
+            for pk, number in rows:
+                if pk in sent:
+                    released += still_stuck.filter(pk=pk).update(
+                        status=Status.DELIVERED,
+                        claimed_at=None,
+                        last_error="",
+                        **cls.delivered_fields(now=now, ref=sent[pk]),
+                    )
+                    attempts.append(cls.attempt_row(pk=pk, number=number, at=now, outcome=Outcome.DELIVERED, error=""))
+                else:
+                    attempts.append(
+                        cls.attempt_row(
+                            pk=pk, number=number, at=now, outcome=Outcome.INTERRUPTED, error=INTERRUPTED_ERROR
+                        )
+                    )
             for give_up, status in ((False, Status.TEMPORARY_FAILURE), (True, Status.PERMANENT_FAILURE)):
-                ids = [pk for pk, attempts in rows if (attempts >= max_attempts) == give_up]
+                ids = [pk for pk, number in rows if pk not in sent and (number >= max_attempts) == give_up]
                 if ids:
-                    # claimed_at < cutoff again: a row re-claimed meanwhile (SQLite) is not released.
-                    released += cls.objects.filter(pk__in=ids, status=Status.SENDING, claimed_at__lt=cutoff).update(
+                    released += still_stuck.filter(pk__in=ids).update(
                         status=status, next_attempt_at=now, claimed_at=None, last_error=INTERRUPTED_ERROR
                     )
-            attempts = [
-                cls.attempt_row(pk=pk, number=number, at=now, outcome=Outcome.INTERRUPTED, error=INTERRUPTED_ERROR)
-                for pk, number in rows
-            ]
             type(attempts[0]).objects.bulk_create(attempts)
+        SentJournal.forget(cls, rows)
         return released
+
+
+class SentJournal:
+    """What a batch has handed to providers but not yet recorded: one cache key per sent row and attempt (Redis in
+    production, written right after the provider accepted the message), removed once the batch's results commit.
+
+    A worker SIGKILLed mid-batch leaves its rows "sending"; the sweeper reads the journal and closes those already
+    sent as delivered instead of sending them again. That narrows the at-least-once window of a batch to the one
+    cache write after each send. The journal is advisory: if the cache is unreachable or was flushed, the rows are
+    simply sent again (at least once, as without it)."""
+
+    def __init__(self, model: type[OutboxRow]) -> None:
+        self.model = model
+        self.keys: list[str] = []
+        self.timeout = max(3600, 4 * setting_int("NOTIFICATION_STUCK_AFTER_SECONDS", 300))
+
+    @staticmethod
+    def key(model: type[OutboxRow], pk, attempt: int) -> str:
+        return f"outbox:sent:{model._meta.label_lower}:{pk}:{attempt}"
+
+    def sent(self, row: OutboxRow, ref: str) -> None:
+        key = self.key(self.model, row.pk, row.attempts)
+        try:
+            cache.set(key, ref or "-", self.timeout)
+        except Exception:  # the cache is down: the row may be sent twice if this worker dies now
+            logger.warning("Could not note notification %s as sent.", row.pk, exc_info=True)
+            return
+        self.keys.append(key)
+
+    def clear(self) -> None:
+        if self.keys:
+            try:
+                cache.delete_many(self.keys)
+            except Exception:  # they expire on their own
+                logger.debug("Could not clear the sent journal.", exc_info=True)
+            self.keys = []
+
+    @classmethod
+    def lookup(cls, model: type[OutboxRow], rows: Iterable[tuple]) -> dict:
+        """{pk: provider reference} of the (pk, attempts) rows the journal shows as sent."""
+        keys = {cls.key(model, pk, attempts): pk for pk, attempts in rows}
+        try:
+            found = cache.get_many(list(keys))
+        except Exception:
+            logger.warning("Could not read the sent journal; stuck rows are sent again.", exc_info=True)
+            return {}
+        return {keys[key]: ("" if ref == "-" else ref) for key, ref in found.items()}
+
+    @classmethod
+    def forget(cls, model: type[OutboxRow], rows: Iterable[tuple]) -> None:
+        try:
+            cache.delete_many([cls.key(model, pk, attempts) for pk, attempts in rows])
+        except Exception:
+            logger.debug("Could not clear the sent journal.", exc_info=True)
 
 
 # --- publishing -------------------------------------------------------------------------------------------------

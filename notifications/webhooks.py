@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
+import http.client as http_client
 import json
 import logging
-import socket
-import ssl
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +34,7 @@ from django.utils import timezone
 
 from notifications.addresses import resolve_public, url_problem
 from notifications.channels import PermanentFailure, TemporaryFailure, conf
+from notifications.keepalive import KeepAlive
 from notifications.models import Status, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from notifications.outbox import (
     CLAIMABLE,
@@ -83,27 +82,6 @@ def verify_signature(secret: str, header: str, body: str | bytes, *, tolerance: 
 # --- where requests go -----------------------------------------------------------------------------------
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to an address checked beforehand while speaking HTTP to the host name."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-
-
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -111,31 +89,27 @@ class Response:
     duration_ms: int
 
 
-def post(url: str, body: str, headers: dict[str, str], *, timeout: float) -> Response:
-    """POST `body` to `url` after checking where it goes. Network trouble is a TemporaryFailure; a refused address
-    a PermanentFailure. Any HTTP answer is returned as it is (the caller decides what it means)."""
+def post(url: str, body: str, headers: dict[str, str], *, timeout: float, http: KeepAlive | None = None) -> Response:
+    """POST `body` to `url` after checking where it goes, over `http`'s kept-alive connection to that checked address
+    when given (a batch), else over a connection of its own. Network trouble is a TemporaryFailure; a refused
+    address a PermanentFailure. Any HTTP answer is returned as it is (the caller decides what it means)."""
     problem = url_problem(url, resolve=False)
     if problem:
         raise PermanentFailure(problem)
     parts = urlsplit(url)
-    https = parts.scheme == "https"
-    port = parts.port or (443 if https else 80)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     addresses = resolve_public(parts.hostname, port)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    connection_class = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
+    own = http is None
+    http = KeepAlive(max_body=2000) if own else http
     started = time.monotonic()
-    connection = connection_class(parts.hostname, port, addresses[0], timeout)
     try:
-        connection.request("POST", path, body=body.encode(), headers=headers)
-        response = connection.getresponse()
-        text = response.read(2000).decode(errors="replace")
-        status = response.status
-    except (OSError, http.client.HTTPException) as exc:
+        status, data = http.post(url, body.encode(), headers, timeout=timeout, address=addresses[0])
+    except (OSError, http_client.HTTPException) as exc:
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
     finally:
-        connection.close()
+        if own:
+            http.close()
+    text = data[:2000].decode(errors="replace")
     return Response(status=status, body=text, duration_ms=int((time.monotonic() - started) * 1000))
 
 
@@ -183,13 +157,29 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def deliver_webhook_delivery(delivery_id: UUID | str) -> tuple[str, float | None]:
-    """Claim, sign, POST, record. Returns (outcome, seconds until the next try or None). 2xx is delivered; 5xx,
-    408, 429 and network errors are retried with backoff; other 4xx and refused addresses fail for good. Every
+    """Claim, sign, POST, record one delivery. Returns (outcome, seconds until the next try or None)."""
+    return deliver_webhook_deliveries([delivery_id]).get(str(delivery_id), (SKIPPED, None))
+
+
+def deliver_webhook_deliveries(delivery_ids) -> dict[str, tuple[str, float | None]]:
+    """Claim those of `delivery_ids` that are due (in one statement), then sign, POST and record each over kept-alive
+    connections. Returns {id: (outcome, seconds until the next try or None)} for the claimed ones. 2xx is delivered;
+    5xx, 408, 429 and network errors are retried with backoff; other 4xx and refused addresses fail for good. Every
     failure counts towards switching the endpoint off; a success resets the count."""
     now = timezone.now()
-    if not WebhookDelivery.claim(delivery_id, now=now):
-        return SKIPPED, None
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    deliveries = WebhookDelivery.claim_batch(delivery_ids, now=now, related=("endpoint",))
+    results: dict[str, tuple[str, float | None]] = {}
+    disabled: set[int] = set()
+    http = KeepAlive(max_body=2000)
+    try:
+        for delivery in deliveries:
+            results[str(delivery.pk)] = _deliver(delivery, claimed_at=now, http=http, disabled=disabled)
+    finally:
+        http.close()
+    return results
+
+
+def _deliver(delivery: WebhookDelivery, *, claimed_at, http: KeepAlive, disabled: set[int]):
     endpoint = delivery.endpoint
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -201,7 +191,9 @@ def deliver_webhook_delivery(delivery_id: UUID | str) -> tuple[str, float | None
     status_code, body, duration, error = None, "", None, ""
     outcome = DELIVERED
     try:
-        response = post(endpoint.url, delivery.body, headers, timeout=float(conf("WEBHOOK_TIMEOUT", 10)))
+        if endpoint.pk in disabled:  # switched off by an earlier failure of this batch
+            raise PermanentFailure("Endpoint disabled after too many consecutive failures.")
+        response = post(endpoint.url, delivery.body, headers, timeout=float(conf("WEBHOOK_TIMEOUT", 10)), http=http)
         status_code, body, duration = response.status, response.body, response.duration_ms
         if 200 <= response.status < 300:
             outcome = DELIVERED
@@ -214,7 +206,7 @@ def deliver_webhook_delivery(delivery_id: UUID | str) -> tuple[str, float | None
     except TemporaryFailure as exc:
         outcome, error = TEMPORARY, str(exc)
     except Exception as exc:  # a bug or an unforeseen error: retried like a temporary one
-        logger.exception("Unexpected error delivering webhook %s", delivery_id)
+        logger.exception("Unexpected error delivering webhook %s", delivery.pk)
         outcome, error = TEMPORARY, f"{type(exc).__name__}: {exc}"
 
     retry_in = None
@@ -224,10 +216,10 @@ def deliver_webhook_delivery(delivery_id: UUID | str) -> tuple[str, float | None
             outcome, error = PERMANENT, f"{error} (gave up after {delivery.attempts} attempts)"
         else:
             retry_in = backoff_seconds(delivery.attempts)
-            next_attempt_at = now + timedelta(seconds=retry_in)
+            next_attempt_at = claimed_at + timedelta(seconds=retry_in)
     _record(
         delivery,
-        claimed_at=now,
+        claimed_at=claimed_at,
         outcome=outcome,
         error=error,
         status_code=status_code,
@@ -235,7 +227,8 @@ def deliver_webhook_delivery(delivery_id: UUID | str) -> tuple[str, float | None
         duration_ms=duration,
         next_attempt_at=next_attempt_at,
     )
-    _count(endpoint, success=outcome == DELIVERED, now=now)
+    if endpoint.pk not in disabled and _count(endpoint, success=outcome == DELIVERED, now=claimed_at):
+        disabled.add(endpoint.pk)
     return outcome, retry_in
 
 
@@ -260,12 +253,13 @@ def _record(delivery, *, claimed_at, outcome, error, status_code, body, duration
         )
 
 
-def _count(endpoint: WebhookEndpoint, *, success: bool, now: datetime) -> None:
+def _count(endpoint: WebhookEndpoint, *, success: bool, now: datetime) -> bool:
     """Consecutive failures per endpoint; at WEBHOOK_MAX_CONSECUTIVE_FAILURES the endpoint is switched off and its
-    pending deliveries closed, so a dead integrator does not keep a queue of retries alive for ever."""
+    pending deliveries closed, so a dead integrator does not keep a queue of retries alive for ever. Returns whether
+    this call switched it off."""
     if success:
         WebhookEndpoint.objects.filter(pk=endpoint.pk, consecutive_failures__gt=0).update(consecutive_failures=0)
-        return
+        return False
     limit = setting_int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", 10)
     with transaction.atomic():
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=F("consecutive_failures") + 1)
@@ -278,3 +272,4 @@ def _count(endpoint: WebhookEndpoint, *, success: bool, now: datetime) -> None:
                 status=Status.PERMANENT_FAILURE, last_error=reason
             )
             logger.warning("Webhook endpoint %s (%s) disabled: %s", endpoint.pk, endpoint.url, reason)
+    return bool(disabled)
