@@ -11,7 +11,7 @@ deliveries (as the on-commit hook would: batches of NOTIFICATION_BATCH_SIZE per 
 (`celery worker -Q notifications`, prefork) deliver them through the real batch task and e-mail channel. The e-mail
 backend is an in-process one that appends each message's Message-ID (one per notification, hence per unique key) to
 a shared log file, so the figures measure the pipeline, not an SMTP server. After a kill, the outbox sweeper (run
-here as beat would, every 2 s, with a 5 s stuck-after) recovers what the dead worker held.
+here as beat would, every 2 s, with a 10 s stuck-after) recovers what the dead worker held.
 
 Printed per scenario: throughput (messages/s from the first publish to the last delivery, in all and per worker;
 with a kill it includes the wait for the stuck-after), duplicates (notifications whose Message-ID appears more than
@@ -40,12 +40,13 @@ BACKEND = "bench.notifications_bench.SentLogBackend"
 
 
 class SentLogBackend:
-    """A Django e-mail backend that "sends" by rendering the message (the MIME bytes an SMTP backend would write)
-    and appending its Message-ID to a log shared by every worker process. O_APPEND writes of one short line are
-    atomic, so concurrent processes never interleave lines."""
+    """A Django e-mail backend that "sends" by appending the message's Message-ID to a log shared by every worker
+    process (O_APPEND writes of one short line are atomic, so concurrent processes never interleave lines). With
+    NOTIF_BENCH_RENDER=1 it first renders each message to the MIME bytes an SMTP backend would write."""
 
     def __init__(self, fail_silently: bool = False, **kwargs):
         self.path = os.environ[SENT_LOG_ENV]
+        self.render = os.environ.get("NOTIF_BENCH_RENDER") == "1"
 
     def open(self):
         return True
@@ -54,7 +55,7 @@ class SentLogBackend:
         return None
 
     def send_messages(self, messages) -> int:
-        for message in messages:
+        for message in messages if self.render else ():
             message.message().as_bytes()
         lines = "".join(f"{message.extra_headers.get('Message-ID', '')}\n" for message in messages)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -150,6 +151,7 @@ def main() -> int:
     parser.add_argument("--recipients", type=int, default=200)
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS), help="default: all four")
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--render", action="store_true", help="render each e-mail's MIME bytes, as SMTP would")
     parser.add_argument("--worker", metavar="NAME", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -164,6 +166,8 @@ def main() -> int:
         print("REDIS_URL must name a Redis database other than 0: the benchmark flushes it.")
         return 2
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    if args.render:
+        os.environ["NOTIF_BENCH_RENDER"] = "1"
     _ensure_database(database_url)
     _setup_django()
 
@@ -187,15 +191,36 @@ def main() -> int:
     print()
     loads = f"{results[0]['load_before']} / {results[-1]['load_after']}"
     print(f"load average before the first / after the last scenario: {loads} ({os.cpu_count()} CPUs)")
-    print("| workers | SIGKILL half-way | messages | seconds | msg/s | msg/s per worker | duplicates | lost |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| workers | SIGKILL half-way | delivered | s | msg/s | msg/s per worker | worker CPU per msg | dup | lost |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
+        cpu = f"{1000 * r['cpu'] / r['delivered']:.2f} ms" if r["cpu"] else "—"
         print(
             f"| {r['workers']} | {'yes' if r['kill'] else 'no'} | {r['delivered']} | {r['elapsed']:.1f} | "
-            f"{r['rate']:.0f} | {r['rate'] / r['workers']:.0f} | {r['duplicates']} | {r['lost']} |"
+            f"{r['rate']:.0f} | {r['rate'] / r['workers']:.0f} | {cpu} | {r['duplicates']} | {r['lost']} |"
         )
     failed = any(r["duplicates"] or r["lost"] for r in results)
     return 1 if failed else 0
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its descendants (the prefork pool), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return total
+
+
+def _workers_cpu(pool) -> float:
+    return sum(_tree_cpu(process.pid) for process in pool.processes if process.poll() is None)
 
 
 def _load() -> str:
@@ -216,6 +241,7 @@ def _wait_ready(workers: int, timeout: float = 60) -> None:
 
 def run_scenario(args, redis_url: str, recipients: list, *, workers: int, kill: bool) -> dict:
     import redis
+    from django.conf import settings
     from django.db import transaction
     from django.utils import timezone
 
@@ -235,8 +261,13 @@ def run_scenario(args, redis_url: str, recipients: list, *, workers: int, kill: 
     print(f"\n== {label}: {args.count} notifications, prefork {args.concurrency} per worker")
     load_before = _load()
 
-    pool = Workers(sent_log, work, args.concurrency, stuck_after=5 if kill else 300)
+    # A short stuck-after (workers and this process's sweeper) so a kill is recovered in seconds, not 5 minutes; still
+    # well above a batch's time, so a live batch is never taken for a dead one.
+    stuck_after = 10 if kill else 300
+    settings.NOTIFICATION_STUCK_AFTER_SECONDS = stuck_after
+    pool = Workers(sent_log, work, args.concurrency, stuck_after=stuck_after)
     killed_at = recovered = None
+    cpu = None
     try:
         for index in range(workers):
             pool.start(index)
@@ -263,6 +294,7 @@ def run_scenario(args, redis_url: str, recipients: list, *, workers: int, kill: 
         ids = [row.pk for row in rows]
         stored = time.monotonic() - created
 
+        cpu_before = _workers_cpu(pool)
         started = time.monotonic()
         published = publish_deliveries(ids)
         publishing = time.monotonic() - started
@@ -283,6 +315,8 @@ def run_scenario(args, redis_url: str, recipients: list, *, workers: int, kill: 
                 last_sweep = time.monotonic()
             time.sleep(0.1)
         elapsed = time.monotonic() - started
+        if not kill:
+            cpu = _workers_cpu(pool) - cpu_before
         if killed_at is not None:
             recovered = elapsed - (killed_at - started)
     finally:
@@ -306,6 +340,10 @@ def run_scenario(args, redis_url: str, recipients: list, *, workers: int, kill: 
     after_kill = f" ({recovered:.1f} s after the kill)" if recovered is not None else ""
     print(f"delivered              {done} in {elapsed:.2f} s{after_kill}")
     print(f"throughput             {rate:.0f} messages/s, {rate / workers:.0f} per worker")
+    if cpu:
+        print(
+            f"worker CPU             {cpu:.1f} s in all, {1000 * cpu / done:.2f} ms a message ({done / cpu:.0f}/CPU-s)"
+        )
     print(f"sent log lines         {len(lines)} ({len(per_message)} distinct Message-IDs)")
     print(f"duplicates             {duplicates}")
     print(f"lost                   {lost} (never sent: {never_sent})")
@@ -323,6 +361,7 @@ def run_scenario(args, redis_url: str, recipients: list, *, workers: int, kill: 
         "lost": lost,
         "load_before": load_before,
         "load_after": load_after,
+        "cpu": cpu,
     }
 
 
