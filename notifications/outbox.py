@@ -350,23 +350,39 @@ class SentJournal:
         self.keys.append(key)
 
     def clear(self) -> None:
-        """The batch's results are committed: read the answers and remove the notes."""
+        """The batch's results are committed: remove its notes."""
         try:
-            if self._connection is not None:
-                for _ in range(self._unread):
-                    self._connection.read_response()
-                self._unread = 0
+            if self._client is None:
                 if self.keys:
-                    self._connection.send_command("DEL", *self.keys)
-                    self._connection.read_response()
-                self._client.connection_pool.release(self._connection)
-                self._connection = None
+                    cache.delete_many(self.keys)
             elif self.keys:
-                cache.delete_many(self.keys)
+                self._take_answers()
+                self._connection.send_command("DEL", *self.keys)
+                self._connection.read_response()
         except Exception:  # they expire on their own
             logger.debug("Could not clear the sent journal.", exc_info=True)
             self._drop()
         self.keys = []
+        self.close()
+
+    def close(self) -> None:
+        """Give the Redis connection back (the notes stay unless `clear` removed them)."""
+        if self._connection is None:
+            return
+        try:
+            self._take_answers()
+        except Exception:
+            self._drop()
+            return
+        self._client.connection_pool.release(self._connection)
+        self._connection = None
+
+    def _take_answers(self) -> None:
+        if self._connection is None:
+            self._connection = self._client.connection_pool.get_connection()
+        for _answer in range(self._unread):
+            self._connection.read_response()
+        self._unread = 0
 
     def _drop(self) -> None:
         if self._connection is not None:

@@ -83,37 +83,22 @@ def deliver_notifications(notification_ids) -> dict[str, tuple[str, float | None
     (delivered, being sent, failed for good, not yet due, or gone).
 
     Between a provider's acceptance and that write, each sent row is noted in the sent journal (outbox.SentJournal,
-    one cache write), so a worker killed mid-batch leaves rows the sweeper closes as delivered instead of sending
-    them again."""
+    one pipelined Redis write), so a worker killed mid-batch leaves rows the sweeper closes as delivered instead of
+    sending them again."""
     now = timezone.now()
     rows = Notification.claim_batch(list(notification_ids), now=now)
     if not rows:
         return {}
     results: dict[str, tuple[str, float | None]] = {}
-    attempts: list[DeliveryAttempt] = []
     journal = SentJournal(Notification)
-    max_attempts = Notification.max_attempts()
-    sent = 0
     try:
-        with ChannelSession() as channels:
-            for row in rows:
-                outcome, error, ref = _send(channels, row)
-                if outcome == DELIVERED:
-                    journal.sent(row, ref)
-                results[str(row.pk)] = _close(row, outcome, error, ref, now=now, max_attempts=max_attempts)
-                attempts.append(_attempt(row, ref=ref))
-                sent += 1
-    except SoftTimeLimitExceeded:
-        # Out of time: what was not tried goes back as due now, its claim closed like an interrupted one.
-        logger.warning("Notification batch ran out of time after %s of %s messages.", sent, len(rows))
-        for row in rows[sent:]:
-            results[str(row.pk)] = _close(row, TEMPORARY, INTERRUPTED_ERROR, "", now=now, max_attempts=max_attempts)
-            row.next_attempt_at = now
-            attempts.append(_attempt(row, outcome=Outcome.INTERRUPTED))
-    with transaction.atomic():
-        written = Notification.close_claims(rows, RESULT_FIELDS)
-        DeliveryAttempt.objects.bulk_create(attempts)
-    journal.clear()
+        attempts = _send_all(rows, journal, results, now=now)
+        with transaction.atomic():
+            written = Notification.close_claims(rows, RESULT_FIELDS)
+            DeliveryAttempt.objects.bulk_create(attempts)
+        journal.clear()  # committed: the notes are no longer needed
+    finally:
+        journal.close()
     if written < len(rows):
         logger.warning(
             "%s of %s notifications ended after their claim was released; raise NOTIFICATION_STUCK_AFTER_SECONDS "
@@ -122,6 +107,29 @@ def deliver_notifications(notification_ids) -> dict[str, tuple[str, float | None
             len(rows),
         )
     return results
+
+
+def _send_all(rows: list[Notification], journal: SentJournal, results: dict, *, now) -> list[DeliveryAttempt]:
+    """Send each claimed row over the batch's channels, note the sent ones in the journal, set each row's result
+    on it and in `results`. Returns the attempts to write."""
+    max_attempts = Notification.max_attempts()
+    attempts: list[DeliveryAttempt] = []
+    try:
+        with ChannelSession() as channels:
+            for row in rows:
+                outcome, error, ref = _send(channels, row)
+                if outcome == DELIVERED:
+                    journal.sent(row, ref)
+                results[str(row.pk)] = _close(row, outcome, error, ref, now=now, max_attempts=max_attempts)
+                attempts.append(_attempt(row, ref=ref))
+    except SoftTimeLimitExceeded:
+        # Out of time: what was not tried goes back as due now, its claim closed like an interrupted one.
+        logger.warning("Notification batch ran out of time after %s of %s messages.", len(attempts), len(rows))
+        for row in rows[len(attempts) :]:
+            results[str(row.pk)] = _close(row, TEMPORARY, INTERRUPTED_ERROR, "", now=now, max_attempts=max_attempts)
+            row.next_attempt_at = now
+            attempts.append(_attempt(row, outcome=Outcome.INTERRUPTED))
+    return attempts
 
 
 def _send(channels: ChannelSession, row: Notification) -> tuple[str, str, str]:
