@@ -140,15 +140,6 @@ class OutboxRow(models.Model):
         return cls.objects.filter(cls.claim_filter, status__in=CLAIMABLE, next_attempt_at__lte=now)
 
     @classmethod
-    def claim(cls, pk: UUID | str, *, now: datetime) -> bool:
-        """Claim one row (the conditional UPDATE). True if this caller may send it."""
-        return bool(
-            cls.claimable(now=now)
-            .filter(pk=pk)
-            .update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-        )
-
-    @classmethod
     def claim_batch(cls, ids: Sequence[UUID | str], *, now: datetime, related: Sequence[str] = ()) -> list:
         """Claim those of `ids` that are due and free, and return them (as claimed: status "sending", attempts
         counted, claimed_at = now, the claim's token). Rows another worker holds or has claimed are left out."""

@@ -276,10 +276,6 @@ def batch_size() -> int:
     return max(1, setting_int("NOTIFICATION_BATCH_SIZE", 100))
 
 
-def publish_delivery(notification_id: UUID | str, *, force: bool = False) -> bool:
-    return publish_deliveries([notification_id], force=force) == 1
-
-
 def publish_deliveries(notification_ids: Iterable[UUID | str], *, force: bool = False) -> int:
     """Publish deliveries in batches of NOTIFICATION_BATCH_SIZE (one task each), stopping at the first failure (the
     broker is down: each further try would only wait for its connection timeout again). Returns how many
