@@ -18,6 +18,7 @@ from notifications.models import (
     WebhookEndpoint,
 )
 from notifications.services import notifications_resend
+from notifications.tasks.delivery import publish_webhooks
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -243,8 +244,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Gửi lại"), permissions=["change"])
     def resend(self, request, queryset):
-        from notifications.webhooks import publish_webhooks
-
         with transaction.atomic():
             ids = list(queryset.exclude(status=Status.SENDING).values_list("pk", flat=True))
             WebhookDelivery.objects.filter(pk__in=ids).update(

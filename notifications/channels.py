@@ -6,25 +6,29 @@ another provider plugs in without touching the delivery task. SMS goes through a
 "console" (the log; the default), "http" (a generic JSON-over-HTTP gateway, see HttpSmsChannel) or a dotted path.
 Settings are read from django.conf.settings first and from the environment second (`conf`), so a worker started
 with SMS_* variables works whether or not settings.py names them.
+
+A delivery batch uses one `ChannelSession`: each channel is made once and keeps its provider connection (one SMTP
+connection, HTTP keep-alive to the SMS gateway) for the whole batch, then is closed.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
 import re
 import smtplib
 import time
-import urllib.error
-import urllib.request
 from email.utils import parseaddr
 from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.module_loading import import_string
+
+from notifications.keepalive import KeepAlive
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +75,9 @@ class BaseChannel:
     def send(self, notification) -> str:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release what the channel kept open between sends (connections). Called at the end of a batch."""
+
 
 def get_channel(name: str) -> BaseChannel:
     path = {**DEFAULT_CHANNELS, **settings.NOTIFICATION_CHANNELS}.get(name)
@@ -82,6 +89,33 @@ def get_channel(name: str) -> BaseChannel:
 @cache
 def _load(path: str) -> type[BaseChannel]:
     return import_string(path)
+
+
+class ChannelSession:
+    """The channels of one delivery batch, each made on first use and closed at the end, so their connections are
+    reused by every message of the batch."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, BaseChannel] = {}
+
+    def get(self, name: str) -> BaseChannel:
+        if name not in self._channels:
+            self._channels[name] = get_channel(name)
+        return self._channels[name]
+
+    def close(self) -> None:
+        for channel in self._channels.values():
+            try:
+                channel.close()
+            except Exception:  # closing is best effort: the messages are already sent and recorded
+                logger.debug("Could not close channel %r cleanly.", channel, exc_info=True)
+        self._channels.clear()
+
+    def __enter__(self) -> ChannelSession:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _test_send_delay() -> None:
@@ -98,13 +132,33 @@ def _sender_domain() -> str:
 
 
 class EmailChannel(BaseChannel):
-    """Django's configured e-mail backend (SMTP in production), text with an HTML alternative."""
+    """Django's configured e-mail backend (SMTP in production), text with an HTML alternative. One connection is
+    opened on the first send and reused until `close()`; after an error that may have broken it, the next send opens
+    a new one."""
+
+    def __init__(self) -> None:
+        self.connection = None
+
+    def _connection(self):
+        if self.connection is None:
+            connection = get_connection(fail_silently=False)
+            connection.open()
+            self.connection = connection
+        return self.connection
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # a connection that broke may not close cleanly; it is dropped either way
+                logger.debug("Closing the e-mail connection failed.", exc_info=True)
 
     def send(self, notification) -> str:
         if not notification.address:
             raise PermanentFailure("The recipient has no e-mail address.")
         # A Message-ID fixed per notification: if a crash makes us send the same row twice (the at-least-once window
-        # documented in notifications.tasks), receiving servers and mail clients see one message, not two.
+        # documented in notifications.outbox), receiving servers and mail clients see one message, not two.
         message_id = f"<notification.{notification.pk}@{_sender_domain()}>"
         message = EmailMultiAlternatives(
             subject=notification.subject,
@@ -117,6 +171,7 @@ class EmailChannel(BaseChannel):
             message.attach_alternative(notification.body_html, "text/html")
         _test_send_delay()
         try:
+            message.connection = self._connection()
             message.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
@@ -133,9 +188,11 @@ class EmailChannel(BaseChannel):
         except smtplib.SMTPResponseException as exc:
             # 4xx, and 5xx about us rather than the recipient (authentication, sender refused): an operator can fix
             # the configuration, so keep the message for the next attempt.
+            self.close()
             raise TemporaryFailure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
         except OSError as exc:
             # Every other smtplib error, refused connections, resets and timeouts are all OSError.
+            self.close()
             raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
         return message_id
 
@@ -168,31 +225,33 @@ SMS_PROVIDERS = {
 
 
 class SmsChannel(BaseChannel):
-    """The SMS channel: hands the message to the provider SMS_PROVIDER names (console, http or a dotted path)."""
+    """The SMS channel: hands the message to the provider SMS_PROVIDER names (console, http or a dotted path), one
+    provider instance per channel (so per batch), which keeps its connection between messages."""
+
+    def __init__(self) -> None:
+        self.provider: BaseChannel | None = None
 
     def send(self, notification) -> str:
-        name = str(conf("SMS_PROVIDER", "console") or "console").strip()
-        path = SMS_PROVIDERS.get(name.lower(), name)
-        try:
-            provider = _load(path)
-        except ImportError as exc:
-            # Configuration, not the message: keep it for when an operator fixes SMS_PROVIDER.
-            raise TemporaryFailure(f"SMS_PROVIDER {name!r} cannot be loaded: {exc}") from exc
-        return provider().send(notification)
+        if self.provider is None:
+            name = str(conf("SMS_PROVIDER", "console") or "console").strip()
+            path = SMS_PROVIDERS.get(name.lower(), name)
+            try:
+                self.provider = _load(path)()
+            except ImportError as exc:
+                # Configuration, not the message: keep it for when an operator fixes SMS_PROVIDER.
+                raise TemporaryFailure(f"SMS_PROVIDER {name!r} cannot be loaded: {exc}") from exc
+        return self.provider.send(notification)
+
+    def close(self) -> None:
+        if self.provider is not None:
+            self.provider.close()
+            self.provider = None
 
 
 DEFAULT_SMS_PAYLOAD = '{"to": "{to}", "text": "{text}", "reference": "{id}"}'
 REFERENCE_FIELDS = ("id", "message_id", "messageId", "reference", "ref", "sid")
 # HTTP statuses that mean "not now" although they are 4xx: request timeout, too early, too many requests.
 RETRYABLE_4XX = frozenset({408, 425, 429})
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # a redirect is answered as the 3xx it is
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _e164(phone: str) -> str:
@@ -246,7 +305,14 @@ class HttpSmsChannel(BaseChannel):
     SMS_HTTP_TIMEOUT  seconds (default 10)
     A 2xx answer is delivery; its JSON's "id" (or message_id, reference...) is kept as the provider reference.
     5xx, timeouts, refused connections, 408 and 429 are temporary failures (retried with backoff); any other 4xx is
-    permanent (the gateway refused this message: a bad number, a blocked text), as are 3xx redirects."""
+    permanent (the gateway refused this message: a bad number, a blocked text), as are 3xx redirects (never
+    followed). The connection is kept alive between the messages of a batch."""
+
+    def __init__(self) -> None:
+        self.http = KeepAlive()
+
+    def close(self) -> None:
+        self.http.close()
 
     def send(self, notification) -> str:
         if not notification.address:
@@ -274,25 +340,20 @@ class HttpSmsChannel(BaseChannel):
         auth = auth_header(str(conf("SMS_HTTP_AUTH", "") or ""))
         if auth:
             headers[auth[0]] = auth[1]
-        request = urllib.request.Request(
-            url, data=json.dumps(payload, ensure_ascii=False).encode(), headers=headers, method="POST"
-        )
+        data = json.dumps(payload, ensure_ascii=False).encode()
         timeout = float(conf("SMS_HTTP_TIMEOUT", 10))
         _test_send_delay()
         try:
-            with _opener.open(request, timeout=timeout) as response:
-                status, body = response.status, response.read(65536)
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(500).decode(errors="replace") if exc.fp else ""
-            error = f"SMS gateway answered HTTP {exc.code}: {detail}".strip()
-            if 300 <= exc.code < 500 and exc.code not in RETRYABLE_4XX:
-                raise PermanentFailure(error) from exc
-            raise TemporaryFailure(error) from exc
-        except (TimeoutError, urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise TemporaryFailure(f"SMS gateway unreachable: {type(reason).__name__}: {reason}") from exc
+            status, body = self.http.post(url, data, headers, timeout=timeout)
+        except ValueError as exc:
+            raise TemporaryFailure(f"SMS_HTTP_URL is not usable: {exc}") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise TemporaryFailure(f"SMS gateway unreachable: {type(exc).__name__}: {exc}") from exc
         if not 200 <= status < 300:
-            raise TemporaryFailure(f"SMS gateway answered HTTP {status}.")
+            error = f"SMS gateway answered HTTP {status}: {body[:500].decode(errors='replace')}".strip()
+            if 300 <= status < 500 and status not in RETRYABLE_4XX:
+                raise PermanentFailure(error)
+            raise TemporaryFailure(error)
         return _reference(body) or f"http:{notification.pk}"
 
 

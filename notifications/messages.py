@@ -214,7 +214,7 @@ MESSAGES: dict[str, Message] = {
             "en": "Your request to withdraw dossier {code} was not approved.",
         },
     ),
-    # --- reminders to the applicant (procedures.tasks) ---
+    # --- reminders to the applicant (notifications.tasks.reminders) ---
     "supplement_reminder": Message(
         subject={
             "vi": "Nhắc bổ sung hồ sơ {code}",
@@ -332,7 +332,7 @@ MESSAGES: dict[str, Message] = {
         sms={"vi": "Hồ sơ {code} cần được phân công.", "en": "Dossier {code} needs to be assigned."},
         staff=True,
     ),
-    # --- staff messages: the clock (procedures.tasks) ---
+    # --- staff messages: the clock (notifications.tasks.reminders, .digests) ---
     "near_due": Message(
         subject={
             "vi": "Hồ sơ {code} sắp đến hạn trả kết quả ({due_date})",

@@ -1,8 +1,8 @@
 """The notification outbox.
 
-A `Notification` is at once the outbox row (written in the same transaction as the change that caused it, then
-delivered by `notifications.tasks.deliver`) and, for the in-app channel, the item in the recipient's inbox.
-Every try is kept as a `DeliveryAttempt`, so an officer can answer "was the citizen told, and when?".
+A `Notification` is at once the outbox row (notifications.outbox: written in the same transaction as the change that
+caused it, then delivered by `notifications.tasks.delivery`) and, for the in-app channel, the item in the recipient's
+inbox. Every try is kept as a `DeliveryAttempt`, so an officer can answer "was the citizen told, and when?".
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from notifications.addresses import url_problem
+from notifications.messages import MESSAGES, template_problems
+from notifications.outbox import OutboxRow, Outcome
+from notifications.outbox import Status as Status  # the outbox's states, read by most callers from here
 
 
 class Channel(models.TextChoices):
@@ -38,10 +43,10 @@ class Kind(models.TextChoices):
     COMPLETED = "completed", _("Đã có kết quả")
     DELIVERED = "delivered", _("Đã trả kết quả")
     WITHDRAWAL_DECIDED = "withdrawal_decided", _("Quyết định về yêu cầu rút hồ sơ")
-    # Reminders to the applicant (procedures.tasks).
+    # Reminders to the applicant (notifications.tasks.reminders).
     SUPPLEMENT_REMINDER = "supplement_reminder", _("Nhắc bổ sung hồ sơ")
     DRAFT_REMINDER = "draft_reminder", _("Nhắc nộp hồ sơ nháp")
-    # Staff messages: on events (notifications.services) and on the clock (procedures.tasks).
+    # Staff messages: on events (notifications.services) and on the clock (notifications.tasks.reminders, .digests).
     NEW_IN_QUEUE = "new_in_queue", _("Hồ sơ mới chờ tiếp nhận")
     ASSIGNED = "assigned", _("Được phân công xử lý")
     SUPPLEMENTED = "supplemented", _("Người nộp đã bổ sung")
@@ -59,19 +64,7 @@ class Kind(models.TextChoices):
     DATASET_DUE = "dataset_due", _("Bộ dữ liệu đến hạn cập nhật")
 
 
-class Status(models.TextChoices):
-    CREATED = "created", _("Mới tạo")
-    SENDING = "sending", _("Đang gửi")
-    DELIVERED = "delivered", _("Đã gửi")
-    TEMPORARY_FAILURE = "temporary_failure", _("Lỗi tạm thời")
-    PERMANENT_FAILURE = "permanent_failure", _("Lỗi vĩnh viễn")
-
-
-# The states the sweeper looks at; delivered and permanently failed rows (almost all of them) stay out of its index.
-PENDING_STATUSES = (Status.CREATED, Status.SENDING, Status.TEMPORARY_FAILURE)
-
-
-class Notification(models.Model):
+class Notification(OutboxRow):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Idempotency: "{event_id}:{recipient_id}:{channel}" for event messages; later kinds (reminders, digests) use
     # their own prefix. The unique constraint is what makes "never created twice" true under any retry.
@@ -106,14 +99,7 @@ class Notification(models.Model):
     subject = models.CharField(_("tiêu đề"), max_length=255)
     body_text = models.TextField(_("nội dung"))
     body_html = models.TextField(_("nội dung HTML"), blank=True)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.CREATED)
-    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
-    next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"), default=timezone.now)
-    # When the current "sending" claim was taken: the sweeper's clock for stuck rows and the claim's token.
-    claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
-    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     provider_ref = models.CharField(_("mã nhà cung cấp"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     sent_at = models.DateTimeField(_("gửi thành công lúc"), null=True, blank=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
 
@@ -135,14 +121,17 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_channel_display()} · {self.recipient_id}"
 
+    @classmethod
+    def attempt_row(cls, *, pk, number, at, outcome, error) -> DeliveryAttempt:
+        return DeliveryAttempt(notification_id=pk, number=number, at=at, outcome=outcome, error=error)
+
+    @classmethod
+    def delivered_fields(cls, *, now, ref: str) -> dict:
+        return {"sent_at": now, "provider_ref": ref[:255]}
+
 
 class DeliveryAttempt(models.Model):
-    class Outcome(models.TextChoices):
-        DELIVERED = "delivered", _("Đã gửi")
-        TEMPORARY_FAILURE = "temporary_failure", _("Lỗi tạm thời")
-        PERMANENT_FAILURE = "permanent_failure", _("Lỗi vĩnh viễn")
-        # The worker vanished mid-send (killed, time limit); the sweeper closed the attempt.
-        INTERRUPTED = "interrupted", _("Bị gián đoạn")
+    Outcome = Outcome
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="delivery_attempts")
     number = models.PositiveSmallIntegerField(_("lần thứ"))
@@ -200,8 +189,8 @@ class NotificationPreference(models.Model):
 class ReminderPolicy(models.Model):
     """When reminders, escalations and digests go out: one default row (no agency) and optional rows per agency.
 
-    Read by procedures.tasks on every beat run (every 15 minutes); nothing is sent outside working days or outside
-    office hours. Day counts are working days of the portal's calendar (Vietnam + admin overrides)."""
+    Read by notifications.tasks.reminders on every beat run (every 15 minutes); nothing is sent outside working days
+    or outside office hours. Day counts are working days of the portal's calendar (Vietnam + admin overrides)."""
 
     agency = models.OneToOneField(
         "procedures.Agency",
@@ -338,8 +327,6 @@ class MessageTemplate(models.Model):
         return f"{self.name} ({self.language})"
 
     def clean(self) -> None:
-        from notifications.messages import MESSAGES, template_problems
-
         super().clean()
         if self.name not in MESSAGES:
             raise ValidationError({"name": _("Không có mẫu thông báo này.")})
@@ -391,8 +378,6 @@ class WebhookEndpoint(models.Model):
         return action in events or ("*" in events and not internal)
 
     def clean(self) -> None:
-        from notifications.webhooks import url_problem
-
         super().clean()
         if not isinstance(self.events, list) or not all(isinstance(e, str) for e in self.events):
             raise ValidationError({"events": _('Danh sách tên sự kiện, ví dụ ["submit", "accept"] hoặc ["*"].')})
@@ -401,7 +386,7 @@ class WebhookEndpoint(models.Model):
             raise ValidationError({"url": problem})
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(OutboxRow):
     """One event for one endpoint: the outbox row of a webhook, with the same life as a Notification."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -415,13 +400,7 @@ class WebhookDelivery(models.Model):
     event_type = models.CharField(_("sự kiện"), max_length=40)
     # The exact bytes that are signed and sent (JSON), fixed when the event happened.
     body = models.TextField(_("nội dung"))
-    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.CREATED)
-    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
-    next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
-    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     response_status = models.PositiveSmallIntegerField(_("mã phản hồi"), null=True, blank=True)
-    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     delivered_at = models.DateTimeField(_("gửi thành công lúc"), null=True, blank=True)
 
     class Meta:
@@ -439,12 +418,24 @@ class WebhookDelivery(models.Model):
     def __str__(self) -> str:
         return f"{self.event_type} → {self.endpoint_id} · {self.status}"
 
+    # Deliveries to a switched-off endpoint wait (or were closed when it was switched off).
+    max_attempts_setting = "WEBHOOK_MAX_ATTEMPTS"
+    claim_filter = Q(endpoint__is_active=True)
+
+    @classmethod
+    def attempt_row(cls, *, pk, number, at, outcome, error) -> WebhookAttempt:
+        return WebhookAttempt(delivery_id=pk, number=number, at=at, outcome=outcome, error=error)
+
+    @classmethod
+    def delivered_fields(cls, *, now, ref: str) -> dict:
+        return {"delivered_at": now}
+
 
 class WebhookAttempt(models.Model):
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="delivery_attempts")
     number = models.PositiveSmallIntegerField(_("lần thứ"))
     at = models.DateTimeField(_("lúc"), default=timezone.now)
-    outcome = models.CharField(_("kết quả"), max_length=20, choices=DeliveryAttempt.Outcome.choices)
+    outcome = models.CharField(_("kết quả"), max_length=20, choices=Outcome.choices)
     response_status = models.PositiveSmallIntegerField(_("mã phản hồi"), null=True, blank=True)
     response_body = models.TextField(_("phản hồi"), blank=True)
     error = models.TextField(_("lỗi"), blank=True)

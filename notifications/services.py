@@ -2,14 +2,15 @@
 
 `notifications_queue_for_event` runs inside the transaction that wrote a dossier event: the rows it stores commit or
 roll back with the change itself (the outbox), and their delivery is published only after commit. Publishing is
-best effort: when the broker is down the rows stay "created" and `notifications.tasks.sweep_outbox` sends them later.
+best effort: when the broker is down the rows stay "created" and `notifications.tasks.delivery.sweep_outbox` sends them
+later.
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
-import time
+import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import datetime
@@ -25,11 +26,21 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from citizens.models import StaffMembership
+from citizens.models import StaffMembership, User
 from citizens.roles import DOSSIER_VIEWER_ROLES, HANDLING_ROLES, Role
 from notifications import messages
-from notifications.channels import conf
-from notifications.models import Channel, Kind, MessageTemplate, Notification, NotificationPreference, Status
+from notifications.models import (
+    Channel,
+    Kind,
+    MessageTemplate,
+    Notification,
+    NotificationPreference,
+    Status,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from notifications.tasks.delivery import publish_deliveries, publish_webhooks
+from notifications.webhooks import event_body
 from procedures import events
 from procedures.errors import ActionForbidden, ActionNotAvailable, NotFound
 from procedures.models import Dossier
@@ -96,8 +107,6 @@ def notifications_queue_for_event(*, event, dossier=None) -> list[Notification]:
     Call it inside the transaction that wrote the event. Idempotent: a second call for the same event returns the
     rows of the first (one per event, recipient and channel) and queues nothing new. Never raises because the broker
     is unreachable."""
-    from notifications.webhooks import webhooks_queue_for_event
-
     if _muted.get():
         return []
     renderer = Renderer()
@@ -179,8 +188,6 @@ ASSIGNING_ACTIONS = frozenset({Action.ACCEPT, Action.FORWARD, Action.SEND_BACK, 
 
 
 def _user(user_id):
-    from citizens.models import User
-
     try:
         return User.objects.filter(pk=int(user_id)).first()
     except (TypeError, ValueError):
@@ -236,7 +243,7 @@ def notify(
 ) -> list[Notification]:
     """Store one message for `recipient` on each of their channels under f"{key_prefix}:{channel}" (so at most once,
     whatever the number of calls) and publish the new ones after commit. The building block of reminders and
-    digests (procedures.tasks)."""
+    digests (notifications.tasks.reminders, notifications.tasks.digests)."""
     if not recipient.is_active:
         return []
     channels = channels if channels is not None else channels_for(recipient, kind)
@@ -364,63 +371,6 @@ def _store(*, key: str, subject: str, **fields) -> tuple[Notification, bool]:
     return Notification.objects.get_or_create(key=key, defaults={"subject": subject[:255], **fields})
 
 
-# When publishing last failed (time.monotonic()), per process. Advisory only: while the broker is down, later publishes
-# in this process give up at once instead of each waiting for the connection timeout (a request that queues messages
-# for several recipients, a reminder run that queues hundreds). Correctness never depends on it: the rows are
-# committed and the sweeper, which always tries (force=True), publishes them.
-_publish_failed_at: float | None = None
-
-
-def _publish_paused() -> bool:
-    if _publish_failed_at is None:
-        return False
-    pause = float(conf("NOTIFICATION_PUBLISH_PAUSE_SECONDS", 15))
-    return time.monotonic() - _publish_failed_at < pause
-
-
-def publish_reset() -> None:
-    """Forget an earlier publishing failure (tests; a process that knows the broker is back)."""
-    global _publish_failed_at
-    _publish_failed_at = None
-
-
-def publish_task(task, task_id: UUID | str, *, force: bool = False) -> bool:
-    """Hand a delivery task to the broker. Best effort by design: a request must never fail because Redis is down;
-    the row is already committed, so the sweeper finds it and publishes it again. Returns whether publishing worked.
-    """
-    global _publish_failed_at
-    if not force and not task.app.conf.task_always_eager and _publish_paused():
-        logger.debug("Broker recently unreachable; leaving %s %s to the sweeper.", task.name, task_id)
-        return False
-    try:
-        task.delay(str(task_id))
-    except Exception:  # any broker or connection error; the outbox row is the durable record
-        _publish_failed_at = time.monotonic()
-        logger.warning(
-            "Could not publish delivery of %s %s; the sweeper will retry.", task.name, task_id, exc_info=True
-        )
-        return False
-    _publish_failed_at = None
-    return True
-
-
-def publish_delivery(notification_id: UUID | str, *, force: bool = False) -> bool:
-    from notifications.tasks import deliver  # the tasks module imports this one
-
-    return publish_task(deliver, notification_id, force=force)
-
-
-def publish_deliveries(notification_ids: Iterable[UUID | str], *, force: bool = False) -> int:
-    """Publish several deliveries, stopping at the first failure (the broker is down: each further try would only
-    wait for its connection timeout again). Returns how many were published."""
-    published = 0
-    for notification_id in notification_ids:
-        if not publish_delivery(notification_id, force=force):
-            break
-        published += 1
-    return published
-
-
 def notifications_resend(*, notification_ids: Iterable[UUID | str]) -> int:
     """Send messages again (the admin's "Gửi lại"): back to "created" with a fresh attempt budget, published after
     commit. Rows being sent right now are left alone; a stuck one is the sweeper's. Returns how many were reset."""
@@ -436,6 +386,38 @@ def notifications_resend(*, notification_ids: Iterable[UUID | str]) -> int:
         )
         transaction.on_commit(partial(publish_deliveries, ids))
     return len(ids)
+
+
+# --- webhooks -----------------------------------------------------------------------------------------------------
+
+
+def webhooks_queue_for_event(*, event) -> list[WebhookDelivery]:
+    """One delivery per active endpoint of the dossier's agency subscribed to the event's action, stored in the
+    caller's transaction and published after commit. Idempotent per (event, endpoint)."""
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(agency_id=event.dossier.agency_id, is_active=True)
+        if endpoint.subscribes_to(event.action, internal=event.internal)
+    ]
+    deliveries, fresh = [], []
+    for endpoint in endpoints:
+        delivery_id = uuid.uuid4()
+        delivery, created = WebhookDelivery.objects.get_or_create(
+            key=f"{event.pk}:{endpoint.pk}",
+            defaults={
+                "id": delivery_id,
+                "endpoint": endpoint,
+                "event": event,
+                "event_type": f"dossier.{event.action}",
+                "body": event_body(event, delivery_id),
+            },
+        )
+        if created:
+            fresh.append(delivery.pk)
+        deliveries.append(delivery)
+    if fresh:
+        transaction.on_commit(partial(publish_webhooks, fresh))
+    return deliveries
 
 
 # --- the in-app inbox ---------------------------------------------------------------------------------------------

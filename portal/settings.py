@@ -141,8 +141,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules autodiscovery (<app>.tasks) does not reach: notifications.tasks is a package of them.
+CELERY_IMPORTS = ("notifications.tasks.delivery", "notifications.tasks.reminders", "notifications.tasks.digests")
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
+    # Reminders and digests (notifications.tasks.reminders/digests) keep the names they had in procedures.tasks.
     "procedures.tasks.*": {"queue": "default"},
 }
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -13,12 +13,14 @@ class ScriptedBackend(BaseEmailBackend):
     """Raises the scripted errors one per send, in order, then behaves like the locmem backend.
 
     `script` entries are exceptions to raise (None: succeed); `forever` raises on every send once the script ends.
-    `delay` slows every send, so concurrent claims really overlap; `sent` counts what reached the "server"."""
+    `delay` slows every send, so concurrent claims really overlap; `sent` counts what reached the "server", `opened`
+    the connections opened."""
 
     script: list[BaseException | None] = []
     forever: BaseException | None = None
     delay: float = 0.0
     sent = 0
+    opened = 0
     _lock = threading.Lock()
 
     @classmethod
@@ -27,6 +29,12 @@ class ScriptedBackend(BaseEmailBackend):
         cls.forever = forever
         cls.delay = delay
         cls.sent = 0
+        cls.opened = 0
+
+    def open(self):
+        with ScriptedBackend._lock:
+            ScriptedBackend.opened += 1
+        return True
 
     def send_messages(self, messages):
         with ScriptedBackend._lock:

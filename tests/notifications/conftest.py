@@ -2,7 +2,7 @@
 
 import pytest
 
-from notifications.services import publish_reset
+from notifications.outbox import publish_reset
 
 
 @pytest.fixture(autouse=True)

@@ -31,16 +31,26 @@ class LocalServer:
         default: int = 200,
         body: dict | None = None,
         respond: Callable[[Request], tuple[int, dict]] | None = None,
+        keep_alive: bool = False,
     ):
         self.script = list(script)
         self.default = default
         self.body = body or {}
         self.respond = respond
         self.requests: list[Request] = []
+        self.connections = 0  # TCP connections accepted
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            # HTTP/1.1 keeps the connection open between requests (every answer has a Content-Length).
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+            def setup(self):
+                super().setup()
+                with server._lock:
+                    server.connections += 1
+
             def do_POST(self):  # noqa: N802 - the http.server API
                 length = int(self.headers.get("Content-Length") or 0)
                 request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))

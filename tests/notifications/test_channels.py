@@ -10,17 +10,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import tasks
+from notifications.addresses import address_forbidden, resolve_public, url_problem
 from notifications.channels import fill_payload
 from notifications.models import Channel, Notification, Status, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from notifications.webhooks import (
-    address_forbidden,
-    resolve_public,
-    sign,
-    signature_header,
-    url_problem,
-    verify_signature,
-)
+from notifications.tasks import delivery as tasks
+from notifications.webhooks import sign, signature_header, verify_signature
 from portal.celery import app as celery_app
 from procedures.models import Dossier
 from tests.notifications.helpers import act, draft, submitted

@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from citizens.models import User
-from notifications import tasks
 from notifications.models import Channel, DeliveryAttempt, Notification, Status
+from notifications.tasks import delivery as tasks
 from portal.celery import app as celery_app
 from tests.notifications.backends import ScriptedBackend
 from tests.notifications.helpers import ACCEPT_AT, DUE_DATE, accepted, act, draft, last_event, submitted
@@ -263,7 +263,8 @@ def test_a_stale_worker_does_not_overwrite_a_newer_attempt(world, scripted_email
     claimed_at = timezone.now() - timedelta(minutes=10)
     Notification.objects.filter(pk=row.pk).update(status=Status.SENDING, claimed_at=timezone.now(), attempts=2)
     row.refresh_from_db()
-    tasks._record(row, claimed_at=claimed_at, outcome="delivered", provider_ref="old")
+    row.claim, row.status, row.provider_ref, row.claimed_at = claimed_at, Status.DELIVERED, "old", None
+    assert Notification.close_claims([row], ["status", "provider_ref", "claimed_at"]) == 0
     row.refresh_from_db()
     assert row.status == Status.SENDING and row.provider_ref == ""
 

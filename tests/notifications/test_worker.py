@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection
 
 from notifications.models import Channel, DeliveryAttempt, Notification, Status
-from notifications.tasks import sweep_outbox
+from notifications.tasks.delivery import sweep_outbox
 from portal.celery import app as celery_app
 from tests.notifications.helpers import DUE_DATE, accepted, submitted
 
@@ -305,7 +305,7 @@ def _use_broker(url: str) -> None:
 def test_redis_stopped_while_a_dossier_is_accepted(world, real_broker, tmp_path, settings, monkeypatch):
     from django.test import RequestFactory
 
-    from notifications.services import publish_reset
+    from notifications.outbox import publish_reset
     from portal.health import health
     from tests.notifications.helpers import ACCEPT_AT, act
 

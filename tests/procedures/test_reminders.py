@@ -1,4 +1,5 @@
-"""Reminders, escalation, apology offers and digests (procedures.tasks) on the working calendar around Tết 2026.
+"""Reminders, escalation, apology offers and digests (notifications.tasks.reminders and .digests) on the working
+calendar around Tết 2026.
 
 Tết 2026: Saturday 14 to Sunday 22 February are days off; Friday 13 and Monday 23 are working days. Every task is
 run as beat would (at a given `now`, several times a day), and each notice must come once, on the right day.
@@ -13,7 +14,7 @@ import pytest
 from citizens.models import StaffMembership
 from citizens.roles import Role
 from notifications.models import Kind, Notification, NotificationPreference, ReminderPolicy
-from procedures import tasks
+from notifications.tasks import digests, reminders
 from procedures.deadlines import end_of_day
 from procedures.models import CalendarOverride, Dossier
 from tests.conftest import VN, at, make_user
@@ -81,7 +82,7 @@ def justice_leader(world):
 
 def test_near_due_warns_on_the_last_working_day_before_tet_not_during_it(world):
     in_progress(world, due=date(2026, 2, 23))  # the Monday after Tết
-    created = run_daily(tasks.send_deadline_reminders, date(2026, 2, 10), date(2026, 2, 23))
+    created = run_daily(reminders.send_deadline_reminders, date(2026, 2, 10), date(2026, 2, 23))
     # Friday 13 is one working day before Monday 23: the warning comes then, before nine days off, and not again.
     assert created == {date(2026, 2, 13): {Kind.NEAR_DUE: 1, Kind.APOLOGY_OFFER: 1}}
     assert sent(Kind.NEAR_DUE) == ["specialist@example.org"]
@@ -102,9 +103,9 @@ def test_no_run_sends_anything_on_a_weekend_a_holiday_or_out_of_office_hours(wor
         at(2026, 2, 11, 7, 45),  # a working day, before office hours
         at(2026, 2, 11, 17, 0),  # a working day, after office hours
     ):
-        tasks.run_reminders(now=moment)
+        reminders.run_reminders(now=moment)
     assert Notification.objects.filter(kind__in=[Kind.OVERDUE, Kind.ESCALATED, Kind.DIGEST]).count() == 0
-    tasks.run_reminders(now=at(2026, 2, 11, 8, 0).isoformat())  # through the broker `now` travels as text
+    reminders.run_reminders(now=at(2026, 2, 11, 8, 0).isoformat())  # through the broker `now` travels as text
     assert Notification.objects.filter(kind=Kind.OVERDUE).exists()
 
 
@@ -112,14 +113,14 @@ def test_a_decreed_day_off_and_a_make_up_saturday_move_the_reminders(world):
     CalendarOverride.objects.create(date=date(2026, 3, 6), kind="day_off", reason="Nghỉ bù (thử nghiệm)")
     CalendarOverride.objects.create(date=date(2026, 3, 7), kind="working_day", reason="Làm bù (thử nghiệm)")
     in_progress(world, due=date(2026, 3, 9), accepted=date(2026, 3, 2))  # Monday
-    created = run_daily(tasks.send_deadline_reminders, date(2026, 3, 4), date(2026, 3, 9))
+    created = run_daily(reminders.send_deadline_reminders, date(2026, 3, 4), date(2026, 3, 9))
     # Friday 6 is a day off now and Saturday 7 a working day, one working day before Monday 9.
     assert created == {date(2026, 3, 7): {Kind.NEAR_DUE: 1, Kind.APOLOGY_OFFER: 1}}
 
 
 def test_the_escalation_ladder(world, justice_leader):
     in_progress(world, due=date(2026, 2, 23))
-    created = run_daily(tasks.send_deadline_reminders, date(2026, 2, 24), date(2026, 3, 3))
+    created = run_daily(reminders.send_deadline_reminders, date(2026, 2, 24), date(2026, 3, 3))
     # Tuesday 24: overdue to the officer in charge and to the department's leader at once; two working days later
     # (Thursday 26) to the agency's leader; then nothing more (the digest keeps listing it).
     assert created == {
@@ -137,7 +138,7 @@ def test_the_ladder_follows_the_agencys_own_policy(world, justice_leader):
     ReminderPolicy.objects.create(escalate_agency_after_days=9)  # the default for everyone else
     ReminderPolicy.objects.create(agency=world.agency, escalate_department_after_days=1, escalate_agency_after_days=1)
     in_progress(world, due=date(2026, 2, 23))
-    created = run_daily(tasks.send_deadline_reminders, date(2026, 2, 24), date(2026, 2, 27))
+    created = run_daily(reminders.send_deadline_reminders, date(2026, 2, 24), date(2026, 2, 27))
     assert created == {
         date(2026, 2, 24): {Kind.OVERDUE: 1},
         date(2026, 2, 25): {Kind.ESCALATED: 1},  # department leader one working day later
@@ -148,7 +149,7 @@ def test_the_ladder_follows_the_agencys_own_policy(world, justice_leader):
 def test_a_leader_holding_the_dossier_is_not_escalated_to_about_it(world):
     in_progress(world, due=date(2026, 2, 23), assignee=world.specialist)
     Dossier.objects.update(assignee=world.leader)
-    run_daily(tasks.send_deadline_reminders, date(2026, 2, 24), date(2026, 2, 27))
+    run_daily(reminders.send_deadline_reminders, date(2026, 2, 24), date(2026, 2, 27))
     assert sent(Kind.OVERDUE) == ["leader@example.org"]
     assert sent(Kind.ESCALATED) == []  # the only leader already has the overdue notice
 
@@ -158,14 +159,14 @@ def test_paused_and_finished_dossiers_get_no_deadline_notices(world):
     act(waiting, "request_supplement", world.specialist, now=at(2026, 3, 2, 11, 0), items=["Bản sao"])
     done = in_progress(world, due=date(2026, 3, 3), accepted=date(2026, 3, 2))
     Dossier.objects.filter(pk=done.pk).update(status="completed")
-    run_daily(tasks.send_deadline_reminders, date(2026, 3, 2), date(2026, 3, 6))
+    run_daily(reminders.send_deadline_reminders, date(2026, 3, 2), date(2026, 3, 6))
     assert Notification.objects.filter(kind__in=[Kind.NEAR_DUE, Kind.OVERDUE, Kind.ESCALATED]).count() == 0
 
 
 def test_a_digest_officer_reads_near_due_warnings_in_the_inbox_only(world):
     NotificationPreference.objects.create(user=world.specialist, staff_mode="digest")
     in_progress(world, due=date(2026, 2, 23))
-    run_daily(tasks.send_deadline_reminders, date(2026, 2, 13), date(2026, 2, 24))
+    run_daily(reminders.send_deadline_reminders, date(2026, 2, 13), date(2026, 2, 24))
     assert set(Notification.objects.filter(kind=Kind.NEAR_DUE).values_list("channel", flat=True)) == {"inapp"}
     # Overdue is never held back for the digest.
     assert set(Notification.objects.filter(kind=Kind.OVERDUE).values_list("channel", flat=True)) == {"email", "inapp"}
@@ -174,7 +175,7 @@ def test_a_digest_officer_reads_near_due_warnings_in_the_inbox_only(world):
 def test_switching_reminders_off_in_the_policy(world):
     ReminderPolicy.objects.create(enabled=False)
     in_progress(world, due=date(2026, 2, 23))
-    assert run_daily(tasks.send_deadline_reminders, date(2026, 2, 12), date(2026, 2, 26)) == {}
+    assert run_daily(reminders.send_deadline_reminders, date(2026, 2, 12), date(2026, 2, 26)) == {}
 
 
 # --- the daily digest -----------------------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def test_the_daily_digest(world):
     orphan = in_progress(world, due=date(2026, 3, 20), accepted=date(2026, 3, 2))
     Dossier.objects.filter(pk=orphan.pk).update(assignee=None, department=None)
 
-    created = run_daily(tasks.send_daily_digests, date(2026, 3, 7), date(2026, 3, 10), hours=(7, 8, 12), by_hour=True)
+    created = run_daily(digests.send_daily_digests, date(2026, 3, 7), date(2026, 3, 10), hours=(7, 8, 12), by_hour=True)
     # Saturday and Sunday: none. Monday and Tuesday: one for each officer with something to read, at the first run
     # from 08:00, and not again at noon.
     assert created == {(date(2026, 3, 9), 8): {Kind.DIGEST: 3}, (date(2026, 3, 10), 8): {Kind.DIGEST: 3}}
@@ -214,18 +215,18 @@ def test_the_daily_digest(world):
 def test_no_digest_for_who_opted_out_or_has_nothing(world):
     NotificationPreference.objects.create(user=world.specialist, daily_digest=False)
     in_progress(world, due=date(2026, 3, 4), accepted=date(2026, 3, 2))
-    assert tasks.send_daily_digests(now=at(2026, 3, 3, 9, 0)) == {}
+    assert digests.send_daily_digests(now=at(2026, 3, 3, 9, 0)) == {}
     # The specialist (holding a near-due dossier) opted out; reception and the leader hold nothing.
     assert not Notification.objects.filter(kind=Kind.DIGEST).exists()
     NotificationPreference.objects.filter(user=world.specialist).update(daily_digest=True)
-    assert tasks.send_daily_digests(now=at(2026, 3, 3, 9, 15)) == {Kind.DIGEST: 1}
+    assert digests.send_daily_digests(now=at(2026, 3, 3, 9, 15)) == {Kind.DIGEST: 1}
 
 
 def test_the_digest_follows_the_policys_time(world):
     ReminderPolicy.objects.create(digest_time=time(10, 30))
     in_progress(world, due=date(2026, 3, 4), accepted=date(2026, 3, 2))
     created = run_daily(
-        tasks.send_daily_digests, date(2026, 3, 3), date(2026, 3, 3), hours=(8, 10, 11, 15), by_hour=True
+        digests.send_daily_digests, date(2026, 3, 3), date(2026, 3, 3), hours=(8, 10, 11, 15), by_hour=True
     )
     assert created == {(date(2026, 3, 3), 11): {Kind.DIGEST: 1}}
 
@@ -236,7 +237,7 @@ def test_the_digest_follows_the_policys_time(world):
 def test_an_unanswered_supplement_request_is_recalled_every_five_working_days_twice(world):
     dossier = in_progress(world, due=date(2026, 2, 20), accepted=date(2026, 2, 9))
     act(dossier, "request_supplement", world.specialist, now=at(2026, 2, 11, 10, 0), items=["Bản sao giấy chứng sinh"])
-    created = run_daily(tasks.send_applicant_reminders, date(2026, 2, 11), date(2026, 3, 13))
+    created = run_daily(reminders.send_applicant_reminders, date(2026, 2, 11), date(2026, 3, 13))
     # Five working days after Wednesday 11 February, with Tết between: 12, 13, 23, 24, 25.
     assert created == {
         date(2026, 2, 25): {Kind.SUPPLEMENT_REMINDER: 1},
@@ -252,7 +253,7 @@ def test_a_supplemented_dossier_is_not_recalled(world):
     dossier = in_progress(world, due=date(2026, 3, 20), accepted=date(2026, 3, 2))
     act(dossier, "request_supplement", world.specialist, now=at(2026, 3, 2, 10, 0), items=["Bản sao"])
     act(dossier, "supplement", world.citizen, now=at(2026, 3, 5, 10, 0))
-    assert run_daily(tasks.send_applicant_reminders, date(2026, 3, 2), date(2026, 3, 20)) == {}
+    assert run_daily(reminders.send_applicant_reminders, date(2026, 3, 2), date(2026, 3, 20)) == {}
 
 
 def test_a_draft_left_unfiled_is_recalled_once(world):
@@ -260,7 +261,7 @@ def test_a_draft_left_unfiled_is_recalled_once(world):
     Dossier.objects.filter(pk=dossier.pk).update(updated_at=at(2026, 2, 12, 15, 0))
     old = draft(world)
     Dossier.objects.filter(pk=old.pk).update(updated_at=at(2025, 12, 1, 15, 0))  # abandoned long ago: left alone
-    created = run_daily(tasks.send_applicant_reminders, date(2026, 2, 12), date(2026, 3, 6))
+    created = run_daily(reminders.send_applicant_reminders, date(2026, 2, 12), date(2026, 3, 6))
     # Three working days after Thursday 12 February: 13, 23, 24.
     assert created == {date(2026, 2, 24): {Kind.DRAFT_REMINDER: 1}}
     reminder = Notification.objects.get(kind=Kind.DRAFT_REMINDER, channel="email")
