@@ -351,6 +351,13 @@ class DossierListQuerySerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     assigned = serializers.ChoiceField(choices=["me"], required=False, allow_blank=True)
     ordering = serializers.ChoiceField(choices=DOSSIER_ORDERINGS, required=False, allow_blank=True)
+    audience = serializers.ChoiceField(
+        choices=["staff", "applicant"],
+        required=False,
+        allow_blank=True,
+        help_text="`staff`: my agencies' filed dossiers (the default for staff); `applicant`: my own dossiers "
+        "(the default for everyone else).",
+    )
 
     def validate_status(self, value: str) -> str:
         wanted = [part.strip() for part in value.split(",") if part.strip()]
