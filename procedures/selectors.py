@@ -282,11 +282,35 @@ def dossier_detail_for(*, user: User, dossier_id) -> Dossier | None:
         return None
 
 
+TRACK_COLUMNS = (
+    "id",
+    "code",
+    "status",
+    "submitted_at",
+    "accepted_at",
+    "due_at",
+    "completed_at",
+    "delivered_at",
+    "paused_at",
+    "procedure__code",
+    "procedure__name",
+    "procedure__name_en",
+    "agency__identity_code",
+    "agency__name",
+    "agency__name_en",
+)
+
+
 def dossier_track(*, code: str) -> Dossier | None:
-    return (
-        Dossier.objects.exclude(status=Status.DRAFT)
+    """A filed dossier by its code (the unique index on `code`: one index lookup) with its public events: what
+    TrackSerializer shows and nothing more (no form data, no names)."""
+    events = DossierEvent.objects.filter(internal=False).only("dossier", "from_status", "to_status", "internal", "at")
+    rows = list(
+        Dossier.objects.filter(code=code)
+        .exclude(status=Status.DRAFT)
         .select_related("procedure", "agency")
-        .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.filter(internal=False).order_by("at", "id")))
-        .filter(code=code)
-        .first()
+        .only(*TRACK_COLUMNS)
+        .prefetch_related(Prefetch("events", queryset=events.order_by("at", "id")))
+        .order_by()[:1]
     )
+    return rows[0] if rows else None
