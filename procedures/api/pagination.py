@@ -21,9 +21,9 @@ from procedures.keyset import Cursor, InvalidCursor, KeysetPage, Ordering, decod
 COUNT_LIMIT = 1000
 
 
-def bounded_count(queryset, limit: int = COUNT_LIMIT) -> int:
+def bounded_count(queryset, limit: int | None = None) -> int:
     """min(rows, limit): COUNT(*) over a subquery with LIMIT, so a large agency costs `limit` index entries."""
-    return queryset.order_by().values("pk")[:limit].count()
+    return queryset.order_by().values("pk")[: limit or COUNT_LIMIT].count()
 
 
 class KeysetPagination(BasePagination):
