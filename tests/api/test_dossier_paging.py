@@ -165,3 +165,25 @@ def test_one_audience_per_list(world):
     response = client_for(world.citizen).get(f"{DOSSIERS}?audience=staff")
     assert response.status_code == 403 and response.json()["detail"]
     assert client_for(world.citizen).get(f"{DOSSIERS}?audience=everyone").status_code == 400
+
+
+def test_list_rows_are_what_the_declared_fields_produce(world):
+    from rest_framework import serializers
+
+    from procedures.api.queries import caller_roles
+    from procedures.api.serializers import DossierListSerializer
+    from procedures.selectors import dossier_list_for_staff
+    from tests.api import accepted
+
+    make_dossiers(world, 6)
+    accepted(world)  # a current step, its due date and an assignee
+    listing = dossier_list_for_staff(user=world.reception, agency_ids=[world.agency.pk])
+    for lang in ("vi", "en"):
+        context = {"lang": lang, "now": timezone.now(), "roles": caller_roles(world.reception)}
+        rows = list(listing.queryset.order_by(*listing.ordering.order_by()))
+        assert any(row.current_step for row in rows) and any(row.assignee_id for row in rows)
+        for dossier in rows:
+            serializer = DossierListSerializer(context=context)
+            assert serializer.to_representation(dossier) == dict(
+                serializers.Serializer.to_representation(serializer, dossier)
+            )
