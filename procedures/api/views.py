@@ -226,6 +226,12 @@ class DossierListCreateView(DossierViewMixin, generics.ListCreateAPIView):
         tags=["dossiers"],
         operation_id="dossiers_list",
         summary="My agencies' filed dossiers (staff), or my own dossiers (applicants, or audience=applicant)",
+        description=(
+            "`{count, next, previous, results}`. Follow `next`/`previous`: they carry an opaque `cursor` (keyset "
+            "paging, every page as fast as the first). `page=N` still works for the first pages. `count` is exact "
+            "up to 1000 and reads 1000 beyond ('1000 or more'); it is counted when a listing starts and carried by "
+            "its cursors."
+        ),
         parameters=[s.DossierListQuerySerializer, LANG_PARAMETER],
         responses={200: s.DossierListSerializer(many=True), **_errors(400, 401)},
     )
