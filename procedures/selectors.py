@@ -265,6 +265,21 @@ def dossier_list_for_staff(
     return DossierList(_list_rows(queryset), ORDERINGS.get(ordering, STAFF_ORDER))
 
 
+def dossier_list_for(*, user: User, **filters) -> QuerySet[Dossier]:
+    """The list a user gets by default, ordered: staff (an active membership, or a superuser) their agencies' filed
+    dossiers, everyone else their own. One audience per query, never both."""
+    if user.is_superuser:
+        listing = dossier_list_for_staff(user=user, agency_ids=None, **filters)
+    else:
+        agency_ids = list(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
+        if agency_ids:
+            listing = dossier_list_for_staff(user=user, agency_ids=agency_ids, **filters)
+        else:
+            filters.pop("assigned_to_me", None)
+            listing = dossier_list_for_applicant(user=user, **filters)
+    return listing.queryset.order_by(*listing.ordering.order_by())
+
+
 def dossier_detail_for(*, user: User, dossier_id) -> Dossier | None:
     events = DossierEvent.objects.select_related("actor").order_by("at", "id")
     queryset = (
