@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from citizens.models import StaffMembership, User
 from citizens.roles import STAFF_ROLES, Role
 from procedures.enums import CLOCK_RUNNING
+from procedures.keyset import Ordering
 from procedures.models import (
     Document,
     DocumentKind,
@@ -20,6 +23,7 @@ from procedures.models import (
     ProcedureStep,
     Status,
 )
+from procedures.models.dossier import CODE_KEY, CREATED_KEY, DUE_KEY, ID_KEY, SUBMITTED_KEY
 from procedures.search import search_procedures
 from procedures.workflow import Action, DossierFacts, available_actions
 
@@ -106,6 +110,9 @@ def dossier_facts(dossier: Dossier, steps: list[ProcedureStep]) -> DossierFacts:
 
 
 def _has_result_document(dossier: Dossier) -> bool:
+    annotated = getattr(dossier, "has_result_document", None)  # the list selectors annotate it
+    if annotated is not None:
+        return annotated
     prefetched = getattr(dossier, "_prefetched_objects_cache", {}).get("documents")
     if prefetched is not None:
         return any(doc.kind == DocumentKind.RESULT for doc in prefetched)
@@ -138,38 +145,137 @@ def is_overdue(dossier: Dossier, now=None) -> bool:
     return bool(dossier.due_at and now > dossier.due_at)
 
 
-def dossier_list_for(
+# What a list row shows (DossierListSerializer, the citizen's "my dossiers" page) and nothing more: the procedure
+# version's form, documents and cases JSON, the dossier's own form data and the people's profiles stay in the table.
+LIST_COLUMNS = (
+    "id",
+    "code",
+    "status",
+    "channel",
+    "current_step",
+    "step_due_at",
+    "created_at",
+    "submitted_at",
+    "due_at",
+    "completed_at",
+    "paused_at",
+    "resume_status",
+    "withdrawal_from",
+    "fee_amount",
+    "version",
+    "applicant_id",
+    "agency__identity_code",
+    "agency__name",
+    "agency__name_en",
+    "procedure__code",
+    "procedure__name",
+    "procedure__name_en",
+    "procedure_version__id",
+    "assignee__full_name",
+)
+
+STAFF_ORDER = Ordering((DUE_KEY, SUBMITTED_KEY, ID_KEY))
+APPLICANT_ORDER = Ordering((CREATED_KEY, ID_KEY), descending=True)
+# `ordering=` of the API (serializers.DOSSIER_ORDERINGS): each a keyset ordering ending in the id.
+ORDERINGS = {
+    "due_at": STAFF_ORDER,
+    "-due_at": Ordering(STAFF_ORDER.keys, descending=True),
+    "submitted_at": Ordering((SUBMITTED_KEY, ID_KEY)),
+    "-submitted_at": Ordering((SUBMITTED_KEY, ID_KEY), descending=True),
+    "created_at": Ordering((CREATED_KEY, ID_KEY)),
+    "-created_at": APPLICANT_ORDER,
+    "code": Ordering((CODE_KEY, ID_KEY)),
+    "-code": Ordering((CODE_KEY, ID_KEY), descending=True),
+}
+
+
+@dataclass(frozen=True)
+class DossierList:
+    """A list's rows (unordered, unsliced) and the keyset ordering to page them with (procedures.keyset)."""
+
+    queryset: QuerySet[Dossier]
+    ordering: Ordering
+
+
+def _list_rows(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """The columns a row shows, the step names of its version (one query per page) and whether a completed
+    dossier has its electronic result (the `deliver` action needs it), as a subquery instead of a query per row."""
+    has_result = Exists(Document.objects.filter(dossier_id=OuterRef("pk"), kind=DocumentKind.RESULT))
+    return (
+        queryset.select_related("procedure", "procedure_version", "agency", "assignee")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(Prefetch("procedure_version__steps", queryset=ProcedureStep.objects.order_by("position")))
+        .annotate(
+            has_result_document=Case(
+                When(status=Status.COMPLETED, then=has_result), default=Value(False), output_field=BooleanField()
+            )
+        )
+    )
+
+
+def _list_filters(
+    queryset: QuerySet[Dossier], *, status: str = "", procedure: str = "", overdue: bool | None = None
+) -> QuerySet[Dossier]:
+    if status:
+        queryset = queryset.filter(status__in=[s for s in status.split(",") if s])
+    if procedure:
+        queryset = queryset.filter(procedure__code=procedure)
+    if overdue is not None:
+        late = Q(status__in=CLOCK_RUNNING, due_at__lt=timezone.now())
+        queryset = queryset.filter(late) if overdue else queryset.exclude(late)
+    return queryset
+
+
+def dossier_list_for_applicant(
+    *, user: User, status: str = "", procedure: str = "", overdue: bool | None = None, ordering: str = ""
+) -> DossierList:
+    """The user's own dossiers (drafts included), newest first: one index range (dossier_applicant_seek_idx)."""
+    queryset = Dossier.objects.filter(applicant=user)
+    queryset = _list_filters(queryset, status=status, procedure=procedure, overdue=overdue)
+    return DossierList(_list_rows(queryset), ORDERINGS.get(ordering, APPLICANT_ORDER))
+
+
+def dossier_list_for_staff(
     *,
     user: User,
+    agency_ids: Collection[int] | None,
     status: str = "",
     procedure: str = "",
     overdue: bool | None = None,
     assigned_to_me: bool = False,
     ordering: str = "",
-) -> QuerySet[Dossier]:
-    """An applicant's own dossiers newest first; staff see their agencies' filed dossiers by due date."""
-    queryset = (
-        Dossier.objects.visible_to(user)
-        .select_related("procedure", "procedure_version", "agency", "assignee", "applicant")
-        .prefetch_related(Prefetch("procedure_version__steps", queryset=ProcedureStep.objects.order_by("position")))
-    )
-    is_staff_view = user.is_superuser or user.memberships.filter(is_active=True).exists()
-    if status:
-        queryset = queryset.filter(status__in=[s for s in status.split(",") if s])
-    if procedure:
-        queryset = queryset.filter(procedure__code=procedure)
+) -> DossierList:
+    """The filed dossiers of the given agencies (all agencies when `agency_ids` is None: a superuser) by due date,
+    then filing time. Never an applicant's own dossiers in the same query: an OR across the two audiences defeats
+    every index. With one agency the default order is a seek on dossier_agency_due_idx (or, with one status,
+    dossier_agency_status_due_idx)."""
+    queryset = Dossier.objects.exclude(status=Status.DRAFT)
+    if agency_ids is not None:
+        agency_ids = sorted(set(agency_ids))
+        queryset = (
+            queryset.filter(agency_id=agency_ids[0])
+            if len(agency_ids) == 1
+            else queryset.filter(agency_id__in=agency_ids)
+        )
     if assigned_to_me:
         queryset = queryset.filter(assignee=user)
-    if overdue is not None:
-        now = timezone.now()
-        late = Q(status__in=CLOCK_RUNNING, due_at__lt=now)
-        queryset = queryset.filter(late) if overdue else queryset.exclude(late)
-    allowed = {"due_at", "-due_at", "submitted_at", "-submitted_at", "created_at", "-created_at", "code", "-code"}
-    if ordering in allowed:
-        return queryset.order_by(ordering, "id")
-    if is_staff_view:
-        return queryset.order_by("due_at", "submitted_at", "id")
-    return queryset.order_by("-created_at", "id")
+    queryset = _list_filters(queryset, status=status, procedure=procedure, overdue=overdue)
+    return DossierList(_list_rows(queryset), ORDERINGS.get(ordering, STAFF_ORDER))
+
+
+def dossier_list_for(*, user: User, **filters) -> QuerySet[Dossier]:
+    """The list a user gets by default, ordered: staff (an active membership, or a superuser) their agencies' filed
+    dossiers, everyone else their own. One audience per query, never both."""
+    if user.is_superuser:
+        listing = dossier_list_for_staff(user=user, agency_ids=None, **filters)
+    else:
+        agency_ids = list(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
+        if agency_ids:
+            listing = dossier_list_for_staff(user=user, agency_ids=agency_ids, **filters)
+        else:
+            filters.pop("assigned_to_me", None)
+            listing = dossier_list_for_applicant(user=user, **filters)
+    return listing.queryset.order_by(*listing.ordering.order_by())
 
 
 def dossier_detail_for(*, user: User, dossier_id) -> Dossier | None:
@@ -189,11 +295,35 @@ def dossier_detail_for(*, user: User, dossier_id) -> Dossier | None:
         return None
 
 
+TRACK_COLUMNS = (
+    "id",
+    "code",
+    "status",
+    "submitted_at",
+    "accepted_at",
+    "due_at",
+    "completed_at",
+    "delivered_at",
+    "paused_at",
+    "procedure__code",
+    "procedure__name",
+    "procedure__name_en",
+    "agency__identity_code",
+    "agency__name",
+    "agency__name_en",
+)
+
+
 def dossier_track(*, code: str) -> Dossier | None:
-    return (
-        Dossier.objects.exclude(status=Status.DRAFT)
+    """A filed dossier by its code (the unique index on `code`: one index lookup) with its public events: what
+    TrackSerializer shows and nothing more (no form data, no names)."""
+    events = DossierEvent.objects.filter(internal=False).only("dossier", "from_status", "to_status", "internal", "at")
+    rows = list(
+        Dossier.objects.filter(code=code)
+        .exclude(status=Status.DRAFT)
         .select_related("procedure", "agency")
-        .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.filter(internal=False).order_by("at", "id")))
-        .filter(code=code)
-        .first()
+        .only(*TRACK_COLUMNS)
+        .prefetch_related(Prefetch("events", queryset=events.order_by("at", "id")))
+        .order_by()[:1]
     )
+    return rows[0] if rows else None

@@ -1,9 +1,10 @@
 """Reads for the officer workspace: the queues, their filters and search, and a count-free page of a queue.
 
-Every queue is scoped to the agencies the officer holds an active membership in (a superuser sees all), and is
-ordered over the indexed columns (`dossier_queue_idx`: agency, status, due_at, submitted_at), so one page costs a
-fixed number of queries however large the queue is. Pages never run COUNT(*): a page fetches one row more than it
-shows to know whether there is a next one.
+Every queue is scoped to the agencies the officer holds an active membership in (a superuser sees all) and ordered
+by the dossier list sort keys (due date, filing time, id: procedures.models.dossier). Each queue's filter has an
+index that ends in those keys (see Dossier.Meta.indexes), and pages are keyset pages (procedures.keyset): the next
+page starts after the last row shown, so page 200 is one index seek like page 1, and no page runs COUNT(*) (a page
+fetches one row more than it shows to know whether there is a next one).
 """
 
 from __future__ import annotations
@@ -19,9 +20,34 @@ from citizens.models import StaffMembership, User
 from citizens.roles import HANDLING_ROLES, Role
 from notifications.models import PoliciesInForce
 from procedures import deadlines
-from procedures.enums import CLOCK_RUNNING, DONE, WORK
+from procedures.enums import CLOCK_RUNNING, DONE
+from procedures.keyset import Cursor, InvalidCursor, KeysetPage, Ordering, decode_cursor, encode_cursor, keyset_page
 from procedures.models import Dossier, Status
+from procedures.models.dossier import CLOCK_STATUSES, DUE_KEY, ID_KEY, SUBMITTED_KEY, WORK_STATUSES
 from procedures.services.calendar import portal_tz, working_calendar
+
+__all__ = ["CLOCK_STATUSES", "WORK_STATUSES"]  # where other modules have read them from
+
+QUEUE_ORDER = Ordering((DUE_KEY, SUBMITTED_KEY, ID_KEY))
+QUEUE_ORDER_LATEST_FIRST = Ordering(QUEUE_ORDER.keys, descending=True)
+# What a queue row shows (workspace/queue.html, due_state): the form data and the version's JSON stay in the table.
+QUEUE_COLUMNS = (
+    "id",
+    "code",
+    "status",
+    "channel",
+    "version",
+    "due_at",
+    "submitted_at",
+    "completed_at",
+    "paused_at",
+    "agency_id",
+    "procedure__name",
+    "applicant__full_name",
+    "applicant__email",
+    "assignee__full_name",
+    "assignee__email",
+)
 
 
 @dataclass(frozen=True)
@@ -84,13 +110,13 @@ class NearDue:
     def limit_for(self, agency_id: int) -> datetime:
         return self.by_agency.get(agency_id, self.default)
 
-    def condition(self) -> Q:
-        """Due no later than the dossier's agency's limit."""
-        condition = Q(due_at__lte=self.default)
+    def condition(self, field: str = "due_at") -> Q:
+        """Due no later than the dossier's agency's limit (`field`: due_at, or the queues' sort-key alias)."""
+        condition = Q(**{f"{field}__lte": self.default})
         if self.by_agency:
             condition &= ~Q(agency_id__in=list(self.by_agency))
         for agency_id, limit in self.by_agency.items():
-            condition |= Q(agency_id=agency_id, due_at__lte=limit)
+            condition |= Q(agency_id=agency_id, **{f"{field}__lte": limit})
         return condition
 
 
@@ -109,24 +135,31 @@ def queue_dossiers(
     descending: bool = False,
     now: datetime | None = None,
 ) -> QuerySet[Dossier]:
-    """The dossiers of one queue, filtered and searched, ordered by due date then filing time."""
+    """The dossiers of one queue, filtered and searched, ordered by due date then filing time (queue_ordering).
+
+    Each queue's filter is the predicate of one index (Dossier.Meta.indexes) with the sort keys after it, so with one
+    agency the rows come out of the index in order; due-date windows are written on the sort key itself so that they
+    bound the same index scan."""
     now = now or timezone.now()
     base = Dossier.objects.exclude(status=Status.DRAFT)
     if not user.is_superuser:
-        base = base.filter(agency_id__in={m.agency_id for m in memberships})
+        base = base.filter(_one_or_many("agency_id", {m.agency_id for m in memberships}))
+    due = DUE_KEY.expression
     if queue == "tiep-nhan":
         qs = base.filter(status=Status.SUBMITTED)
     elif queue == "cua-toi":
-        qs = base.filter(assignee=user, status__in=WORK)
+        qs = base.filter(assignee=user, status__in=WORK_STATUSES)
     elif queue == "phong-ban":
         departments = {m.department_id for m in memberships if m.department_id}
-        qs = base.filter(department_id__in=departments, status__in=WORK)
+        qs = base.filter(_one_or_many("department_id", departments), status__in=WORK_STATUSES)
     elif queue == "sap-den-han":
-        qs = base.filter(near_due_limit(now).condition(), status__in=CLOCK_RUNNING, due_at__gte=now)
+        qs = base.alias(due_key=due).filter(
+            near_due_limit(now).condition("due_key"), status__in=CLOCK_STATUSES, due_key__gte=now
+        )
     elif queue == "qua-han":
-        qs = base.filter(status__in=CLOCK_RUNNING, due_at__lt=now)
+        qs = base.alias(due_key=due).filter(status__in=CLOCK_STATUSES, due_key__lt=now)
     elif queue == "dieu-phoi":
-        qs = base.filter(status__in=CLOCK_RUNNING).filter(Q(department__isnull=True) | Q(assignee__isnull=True))
+        qs = base.filter(status__in=CLOCK_STATUSES).filter(Q(department__isnull=True) | Q(assignee__isnull=True))
     elif queue == "rut-ho-so":
         qs = base.filter(status=Status.WITHDRAWAL_REQUESTED)
     elif queue == "tra-ket-qua":
@@ -138,13 +171,18 @@ def queue_dossiers(
     if status and status in Status.values:
         qs = qs.filter(status=status)
     qs = search(qs, q)
-    qs = qs.select_related("procedure", "applicant", "assignee", "department", "agency")
-    # One ordering for every queue, the index's own (due_at is empty for new filings, so the reception desk is in
-    # filing order): the database walks dossier_queue_idx instead of sorting the whole queue.
-    order = ["due_at", "submitted_at", "id"]
-    if descending:
-        order = ["-" + o for o in order]
-    return qs.order_by(*order)
+    qs = qs.select_related("procedure", "applicant", "assignee").only(*QUEUE_COLUMNS)
+    return qs.order_by(*queue_ordering(descending).order_by())
+
+
+def queue_ordering(descending: bool = False) -> Ordering:
+    return QUEUE_ORDER_LATEST_FIRST if descending else QUEUE_ORDER
+
+
+def _one_or_many(column: str, values: set) -> Q:
+    # `col = x` for one value: the planner then reads the index's sort keys in order (with IN it must sort).
+    values = sorted(values)
+    return Q(**{column: values[0]}) if len(values) == 1 else Q(**{f"{column}__in": values})
 
 
 def search(qs: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:
@@ -163,40 +201,71 @@ def search(qs: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:
 
 @dataclass
 class QueuePage:
-    """A page of rows without a total count: `has_next` comes from fetching one row more than shown."""
+    """A page of rows without a total count. `next_cursor` / `previous_cursor` are the `cursor` URL values of the
+    neighbouring pages; a previous page without a cursor is the first page."""
 
     rows: list
     number: int
     per_page: int
     has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    has_previous: bool
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    previous_page_number: int | None = None  # only for pages reached by number (links made before cursors)
 
     @property
     def has_other_pages(self) -> bool:
         return self.has_previous or self.has_next
 
     @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
     def start_index(self) -> int:
         return (self.number - 1) * self.per_page + 1 if self.rows else 0
 
 
-def page_of(qs: QuerySet, *, number: int, per_page: int) -> QueuePage:
-    """One query: LIMIT per_page + 1 OFFSET (number - 1) * per_page over the indexed ordering."""
-    number = max(1, number)
+def page_of(qs: QuerySet, *, ordering: Ordering, per_page: int, cursor: str = "", number: int = 1) -> QueuePage:
+    """One query. With a cursor (from a previous page's links): a keyset page, the rows after (or before) the
+    position it names. Without one: the first page, or page `number` by OFFSET for links made before cursors.
+    A cursor of another ordering or a damaged one shows the first page."""
+    position = None
+    if cursor:
+        try:
+            position = decode_cursor(ordering, cursor)
+        except InvalidCursor:
+            position = None
+    if position is None and number > 1:
+        return _offset_page(qs, ordering=ordering, per_page=per_page, number=number)
+    page = keyset_page(qs, ordering, size=per_page, cursor=position)
+    return _queue_page(page, ordering, per_page)
+
+
+def _queue_page(page: KeysetPage, ordering: Ordering, per_page: int) -> QueuePage:
+    previous = page.previous
+    return QueuePage(
+        rows=page.rows,
+        number=page.number,
+        per_page=per_page,
+        has_next=page.next is not None,
+        has_previous=previous is not None,
+        next_cursor=encode_cursor(ordering, page.next) if page.next else None,
+        # Back to page 1: the plain queue URL (it also picks up dossiers filed since).
+        previous_cursor=encode_cursor(ordering, previous) if previous and previous.page > 1 else None,
+    )
+
+
+def _offset_page(qs: QuerySet, *, ordering: Ordering, per_page: int, number: int) -> QueuePage:
     offset = (number - 1) * per_page
-    rows = list(qs[offset : offset + per_page + 1])
-    return QueuePage(rows=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+    rows = list(qs.order_by(*ordering.order_by())[offset : offset + per_page + 1])
+    more, rows = len(rows) > per_page, rows[:per_page]
+    following = Cursor(ordering.position(rows[-1]), page=number + 1) if more else None
+    return QueuePage(
+        rows=rows,
+        number=number,
+        per_page=per_page,
+        has_next=more,
+        has_previous=True,
+        next_cursor=encode_cursor(ordering, following) if following else None,
+        previous_page_number=number - 1,
+    )
 
 
 def due_state(dossier: Dossier, now: datetime, near: NearDue) -> str:

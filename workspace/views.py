@@ -45,6 +45,7 @@ from workspace.selectors import (
     near_due_limit,
     page_of,
     queue_dossiers,
+    queue_ordering,
     workspace_memberships,
 )
 from workspace.services import citizen_find_or_create, dossier_file_in_person, dossiers_bulk_action
@@ -126,7 +127,13 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
         descending=descending,
         now=now,
     )
-    page = page_of(qs, number=_page_number(request), per_page=PER_PAGE)
+    page = page_of(
+        qs,
+        ordering=queue_ordering(descending),
+        per_page=PER_PAGE,
+        cursor=request.GET.get("cursor", "")[:1000],
+        number=_page_number(request),
+    )
     near_limit = near_due_limit(now)
     rows = [
         {

@@ -348,6 +348,13 @@ class DossierListQuerySerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     assigned = serializers.ChoiceField(choices=["me"], required=False, allow_blank=True)
     ordering = serializers.ChoiceField(choices=DOSSIER_ORDERINGS, required=False, allow_blank=True)
+    audience = serializers.ChoiceField(
+        choices=["staff", "applicant"],
+        required=False,
+        allow_blank=True,
+        help_text="`staff`: my agencies' filed dossiers (the default for staff); `applicant`: my own dossiers "
+        "(the default for everyone else).",
+    )
 
     def validate_status(self, value: str) -> str:
         wanted = [part.strip() for part in value.split(",") if part.strip()]
@@ -451,7 +458,19 @@ class HistoryEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def _moment(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
 class DossierListSerializer(serializers.Serializer):
+    # Lists render up to 100 rows per request: `to_representation` builds each row directly (the same values the
+    # declared fields produce, which the schema and DossierDetailSerializer still use; tests/api/test_dossier_paging.py
+    # compares both), instead of walking thirteen field objects per row.
+    fast_rows = True
+
     id = serializers.UUIDField()
     code = serializers.CharField(allow_null=True)
     procedure = serializers.SerializerMethodField()
@@ -465,6 +484,25 @@ class DossierListSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     available_actions = serializers.SerializerMethodField()
     assignee = serializers.SerializerMethodField()
+
+    def to_representation(self, obj: Dossier) -> dict:
+        if not self.fast_rows:
+            return super().to_representation(obj)
+        return {
+            "id": str(obj.id),
+            "code": obj.code,
+            "procedure": self.get_procedure(obj),
+            "agency": self.get_agency(obj),
+            "status": obj.status,
+            "current_step": self.get_current_step(obj),
+            "created_at": _moment(obj.created_at),
+            "submitted_at": _moment(obj.submitted_at),
+            "due_at": _moment(obj.due_at),
+            "overdue": self.get_overdue(obj),
+            "version": obj.version,
+            "available_actions": self.get_available_actions(obj),
+            "assignee": self.get_assignee(obj),
+        }
 
     @extend_schema_field(CodeNameSerializer)
     def get_procedure(self, obj: Dossier) -> dict:
@@ -486,7 +524,7 @@ class DossierListSerializer(serializers.Serializer):
         if not 1 <= obj.current_step <= len(steps):
             return None
         step = steps[obj.current_step - 1]
-        due = serializers.DateTimeField().to_representation(obj.step_due_at) if obj.step_due_at else None
+        due = _moment(obj.step_due_at)
         return {
             "index": step.position,
             "name": localized(step.name, step.name_en, _lang(self)),
@@ -518,6 +556,8 @@ def _officer(lang: str) -> str:
 
 class DossierDetailSerializer(DossierListSerializer):
     """One dossier as its applicant or the agency's staff see it (internal events for staff only)."""
+
+    fast_rows = False
 
     data = serializers.JSONField()
     case = serializers.CharField(source="case_code")

@@ -25,6 +25,7 @@ from procedures import selectors, units
 from procedures.api import serializers as s
 from procedures.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from procedures.api.idempotency import idempotent
+from procedures.api.pagination import KeysetPagination
 from procedures.api.queries import caller_roles, department_names
 from procedures.errors import NotFound
 from procedures.services.dossiers import (
@@ -196,13 +197,13 @@ class UnitListView(APIView):
 class DossierViewMixin(LanguageMixin):
     parser_classes = [JSONParser]
 
-    def dossier_context(self) -> dict:
+    def dossier_context(self, roles=None) -> dict:
         # The caller's memberships are read once here, so available_actions costs no query per dossier.
         return {
             "request": self.request,
             "lang": self.request_language(),
             "now": timezone.now(),
-            "roles": caller_roles(self.request.user),
+            "roles": roles if roles is not None else caller_roles(self.request.user),
         }
 
     def detail_data(self, dossier_id) -> dict:
@@ -219,11 +220,18 @@ class DossierViewMixin(LanguageMixin):
 class DossierListCreateView(DossierViewMixin, generics.ListCreateAPIView):
     serializer_class = s.DossierListSerializer
     filter_backends: list = []
+    pagination_class = KeysetPagination
 
     @extend_schema(
         tags=["dossiers"],
         operation_id="dossiers_list",
-        summary="My dossiers (applicant), or my agencies' filed dossiers (staff)",
+        summary="My agencies' filed dossiers (staff), or my own dossiers (applicants, or audience=applicant)",
+        description=(
+            "`{count, next, previous, results}`. Follow `next`/`previous`: they carry an opaque `cursor` (keyset "
+            "paging, every page as fast as the first). `page=N` still works for the first pages. `count` is exact "
+            "up to 1000 and reads 1000 beyond ('1000 or more'); it is counted when a listing starts and carried by "
+            "its cursors."
+        ),
         parameters=[s.DossierListQuerySerializer, LANG_PARAMETER],
         responses={200: s.DossierListSerializer(many=True), **_errors(400, 401)},
     )
@@ -243,16 +251,31 @@ class DossierListCreateView(DossierViewMixin, generics.ListCreateAPIView):
 
     def list(self, request, *args, **kwargs):
         params = _query(s.DossierListQuerySerializer, request)
-        queryset = selectors.dossier_list_for(
-            user=request.user,
-            status=params.get("status", ""),
-            procedure=params.get("procedure", ""),
-            overdue=params.get("overdue"),
-            assigned_to_me=params.get("assigned") == "me",
-            ordering=params.get("ordering", ""),
-        )
-        page = self.paginate_queryset(queryset)
-        serializer = s.DossierListSerializer(page, many=True, context=self.dossier_context())
+        roles = caller_roles(request.user)
+        is_staff = roles.superuser or bool(roles.by_agency)
+        audience = params.get("audience") or ("staff" if is_staff else "applicant")
+        filters = {
+            "status": params.get("status", ""),
+            "procedure": params.get("procedure", ""),
+            "overdue": params.get("overdue"),
+            "ordering": params.get("ordering", ""),
+        }
+        # One audience per query: an officer's list is their agencies' filed dossiers, anyone's own dossiers are
+        # `audience=applicant`. Mixing both in one OR would defeat every index.
+        if audience == "staff":
+            if not is_staff:
+                raise exceptions.PermissionDenied(_("Chỉ cán bộ của cơ quan mới xem được danh sách hồ sơ của cơ quan."))
+            listing = selectors.dossier_list_for_staff(
+                user=request.user,
+                agency_ids=None if roles.superuser else roles.by_agency.keys(),
+                assigned_to_me=params.get("assigned") == "me",
+                **filters,
+            )
+        else:
+            listing = selectors.dossier_list_for_applicant(user=request.user, **filters)
+        self.keyset_ordering = listing.ordering
+        page = self.paginate_queryset(listing.queryset)
+        serializer = s.DossierListSerializer(page, many=True, context=self.dossier_context(roles=roles))
         return self.get_paginated_response(serializer.data)
 
     def create(self, request, *args, **kwargs):

@@ -23,7 +23,7 @@ from procedures.selectors import (
     actor_roles,
     dossier_available_actions,
     dossier_detail_for,
-    dossier_list_for,
+    dossier_list_for_applicant,
     is_overdue,
 )
 from procedures.services.dossiers import dossier_perform_action
@@ -53,7 +53,8 @@ def _decorate(dossier) -> None:
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own dossiers (as applicant), newest first. Staff queues live elsewhere."""
-    queryset = dossier_list_for(user=request.user).filter(applicant=request.user).order_by("-created_at", "id")
+    listing = dossier_list_for_applicant(user=request.user)
+    queryset = listing.queryset.order_by(*listing.ordering.order_by())
     page = Paginator(queryset, DOSSIER_PAGE_SIZE).get_page(request.GET.get("page"))
     for dossier in page.object_list:
         _decorate(dossier)
