@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dashboard",
     "workspace",
     "editor",
+    "records",
     "portal",
 ]
 
@@ -301,6 +302,19 @@ PORTAL_NEAR_DUE_MARGIN_DAYS = int(os.environ.get("PORTAL_NEAR_DUE_MARGIN_DAYS", 
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
 NOTIFICATION_BACKOFF_CAP_SECONDS = int(os.environ.get("NOTIFICATION_BACKOFF_CAP_SECONDS", "3600"))
 NOTIFICATION_STUCK_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_STUCK_AFTER_SECONDS", "300"))
+
+# --- Electronic results (records app) ----------------------------------------------------------------------------
+# The portal-wide signing key for agencies without their own (records.SigningKey): a PKCS#12 file and the NAME of the
+# environment variable holding its passphrase (never the passphrase itself). Unset: results of such agencies are not
+# signed.
+RECORDS_PKCS12_PATH = os.environ.get("RECORDS_PKCS12_PATH", "")
+RECORDS_PKCS12_PASSPHRASE_ENV = os.environ.get("RECORDS_PKCS12_PASSPHRASE_ENV", "RECORDS_PKCS12_PASSPHRASE")
+# An RFC 3161 timestamping server; unset: signatures carry the signer's clock only.
+RECORDS_TSA_URL = os.environ.get("RECORDS_TSA_URL", "")
+# CA certificates (PEM/DER files, comma-separated) a result's signature must chain to for the verifier to say valid.
+RECORDS_TRUST_ROOTS = [p for p in os.environ.get("RECORDS_TRUST_ROOTS", "").split(",") if p.strip()]
+RECORDS_SIGNER_TITLE = os.environ.get("RECORDS_SIGNER_TITLE", "CHỦ TỊCH")
+RECORDS_PLACE = os.environ.get("RECORDS_PLACE", "Hà Nội")
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

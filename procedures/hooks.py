@@ -30,6 +30,9 @@ class Hook:
 # Filled once per process by AppConfig.ready() (the same in every process), never changed afterwards.
 _EVENT_HOOKS: dict[str, Hook] = {}
 _DOCUMENT_HOOKS: dict[str, Hook] = {}
+# Other places a dossier document can come from instead of an upload, keyed by the request field that names it
+# (records: "from_store", a document of the applicant's store).
+_DOCUMENT_SOURCES: dict[str, Hook] = {}
 
 
 def _register(registry: dict[str, Hook], name: str, run: Callable[..., Any], order: int) -> None:
@@ -47,6 +50,16 @@ def register_event_hook(name: str, run: Callable[..., Any], *, order: int) -> No
 def register_document_hook(name: str, run: Callable[..., Any], *, order: int) -> None:
     """`run(document=...)` after a document is added to or removed from a dossier outside a workflow action."""
     _register(_DOCUMENT_HOOKS, name, run, order)
+
+
+def register_document_source(field: str, run: Callable[..., Any], *, order: int) -> None:
+    """`run(dossier_id=..., actor=..., requirement=..., value=...)` returns the Document it attached, when an upload
+    request carries `field` instead of a file."""
+    _register(_DOCUMENT_SOURCES, field, run, order)
+
+
+def document_sources() -> list[Hook]:
+    return sorted(_DOCUMENT_SOURCES.values(), key=lambda hook: (hook.order, hook.name))
 
 
 def event_hooks() -> list[Hook]:
