@@ -58,10 +58,10 @@ class Signature:
 
 
 def _values(dossier: Dossier) -> dict[str, str]:
-    values = {
-        row["key"]: row["value_display"]
-        for row in formschema.display_rows(dossier.procedure_version.form_fields, dossier.data, "vi")
-    }
+    fields = dossier.procedure_version.form_fields
+    # A field of the form left empty (optional, or hidden by a condition) prints as "…", not as "{key}".
+    values = {str(field.get("key")): "" for field in fields if field.get("key")}
+    values.update({row["key"]: row["value_display"] for row in formschema.display_rows(fields, dossier.data, "vi")})
     values.update(
         code=dossier.code or "",
         applicant_name=dossier.applicant.get_full_name(),
@@ -122,12 +122,17 @@ def _heading(dossier: Dossier, *, number: str, signature: Signature) -> dict:
     }
 
 
-def _render(template: str, context: dict) -> bytes:
+def _html(template: str, context: dict) -> str:
     with translation.override("vi"):
-        return html_to_pdf(render_to_string(template, context))
+        return render_to_string(template, context)
 
 
-def result_pdf(
+def result_pdf(dossier: Dossier, **options) -> bytes:
+    """The result document to be signed, as PDF (see result_html)."""
+    return html_to_pdf(result_html(dossier, **options))
+
+
+def result_html(
     dossier: Dossier,
     *,
     signature: Signature,
@@ -135,7 +140,7 @@ def result_pdf(
     book: str,
     verification_code: str,
     denial_reason: str = "",
-) -> bytes:
+) -> str:
     """The result document to be signed. Approved: the procedure's result laid out as its official form.
     Denied: a notice that the request is not granted, with the reason (the result of a denial)."""
     url = verification_url(verification_code)
@@ -158,10 +163,10 @@ def result_pdf(
             tracking_url=tracking_url(dossier.code or ""),
             form_label="",
         )
-        return _render("records/pdf/notice.html", context)
+        return _html("records/pdf/notice.html", context)
     title, rows, columns = template_rows(dossier.procedure_version.result_template, _values(dossier))
     context.update(title=title or dossier.procedure.name, subtitle="", rows=rows, columns=columns)
-    return _render("records/pdf/result.html", context)
+    return _html("records/pdf/result.html", context)
 
 
 # --- the notices of Circular 03/2025 -------------------------------------------------------------------------------
@@ -174,6 +179,10 @@ NOTICE_FORMS = {
 
 
 def notice_pdf(dossier: Dossier, form: str, event: DossierEvent) -> bytes:
+    return html_to_pdf(notice_html(dossier, form, event))
+
+
+def notice_html(dossier: Dossier, form: str, event: DossierEvent) -> str:
     """Form 02, 03 or 05 for the event that decided it, signed off (on paper) by the officer who acted."""
     _action, title, label = NOTICE_FORMS[form]
     actor = event.actor
@@ -216,4 +225,4 @@ def notice_pdf(dossier: Dossier, form: str, event: DossierEvent) -> bytes:
         "qr": "",
         "footer": f"Mã hồ sơ {dossier.code}",
     }
-    return _render("records/pdf/notice.html", context)
+    return _html("records/pdf/notice.html", context)
