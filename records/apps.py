@@ -12,10 +12,16 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from procedures import hooks
-        from records.services import records_document_source, records_on_document, records_on_event
+        from records.services import (
+            records_document_offers,
+            records_document_source,
+            records_on_document,
+            records_on_event,
+        )
 
         # Before the statistics (10): the signed result is part of the action, so the counters and the outbox see
         # a completion only once its e-result exists, and a signing failure rolls everything back before them.
         hooks.register_event_hook("records.results", records_on_event, order=5)
         hooks.register_document_hook("records.origins", records_on_document, order=5)
         hooks.register_document_source("from_store", records_document_source, order=10)
+        hooks.register_document_offers("records.store", records_document_offers, order=10)

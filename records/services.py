@@ -300,3 +300,23 @@ def store_reuse(*, dossier_id: UUID | str, actor: User, requirement: str, stored
 def records_document_source(*, dossier_id, actor: User, requirement: str, value) -> Document:
     """The procedures upload endpoint's `from_store` field (registered in RecordsConfig.ready)."""
     return store_reuse(dossier_id=dossier_id, actor=actor, requirement=requirement, stored_id=value)
+
+
+def records_document_offers(*, user: User, requirements: list[dict]) -> dict[str, list[dict]]:
+    """What the filing wizard offers from the applicant's store for each requirement (RecordsConfig.ready)."""
+    from records.selectors import store_matches_for
+
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return {
+        code: [
+            {
+                "field": "from_store",
+                "value": str(stored.pk),
+                "name": stored.name,
+                "note": f"{stored.get_kind_display()}, {timezone.localtime(stored.issued_at, portal_tz()):%d/%m/%Y}",
+            }
+            for stored in items
+        ]
+        for code, items in store_matches_for(user, requirements).items()
+    }

@@ -18,6 +18,7 @@ def test_document_hooks_are_listed():
 
 def test_document_sources_are_listed():
     assert [hook.name for hook in hooks.document_sources()] == ["from_store"]
+    assert [hook.name for hook in hooks.document_offer_hooks()] == ["records.store"]
 
 
 def test_a_name_cannot_be_taken_by_another_function():

@@ -161,3 +161,30 @@ def test_the_store_matches_requirements_for_the_filing_wizard(world):
     matches = selectors.store_matches_for(world.citizen, [{"code": "declaration"}, {"code": "birth_cert"}])
     assert list(matches) == ["declaration"] and matches["declaration"][0].document_id == uploaded.pk
     assert selectors.store_matches_for(world.citizen2, [{"code": "declaration"}]) == {}
+
+
+def test_the_filing_wizard_offers_stored_documents_and_reuses_one(world, client):
+    earlier = new_draft(world, documents=())
+    stored = StoredDocument.objects.create(
+        owner=world.citizen,
+        document=_upload(earlier, world.citizen),
+        kind="upload",
+        requirement="declaration",
+        name="Tờ khai đã nộp",
+        issued_at=earlier.created_at,
+    )
+    draft = new_draft(world, documents=())
+    client.force_login(world.citizen)
+    page = client.get(f"/ho-so/{draft.pk}/giay-to/").content.decode()
+    assert "Dùng giấy tờ đã có" in page and "Tờ khai đã nộp" in page
+    response = client.post(
+        f"/ho-so/{draft.pk}/giay-to/",
+        {"_op": "reuse", "requirement": "declaration", "offer": f"from_store:{stored.pk}"},
+    )
+    assert response.status_code == 302
+    (document,) = Document.objects.filter(dossier=draft)
+    assert DocumentOrigin.objects.get(document=document).origin == Origin.REUSE
+    # Another applicant is offered nothing of it.
+    client.force_login(world.citizen2)
+    other = new_draft(world, applicant=world.citizen2, documents=())
+    assert "Tờ khai đã nộp" not in client.get(f"/ho-so/{other.pk}/giay-to/").content.decode()
