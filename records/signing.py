@@ -8,6 +8,8 @@ or PIN.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import io
 import logging
 import os
@@ -60,6 +62,18 @@ class Validation:
     signed_at: datetime | None
     signer_subject: str
     reason: str  # why not valid, for people; empty when valid
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """Call `function` where asyncio.run() works. pyHanko's synchronous API runs its own event loop, which fails in
+    a thread that already runs one (an async server, a notebook, Playwright's sync API): there, a worker thread
+    does the pure cryptography (it touches no database connection)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def signer_config_for(agency) -> SignerConfig | None:
@@ -179,7 +193,7 @@ def _sign_with(signer, pdf: bytes, *, reason: str, location: str, name: str) -> 
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        output = signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper)
+        output = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer, timestamper=timestamper)
     except Exception as exc:  # pyHanko, the token and the TSA client raise many types; all mean "not signed"
         logger.warning("Signing failed: %r", exc)
         if timestamper is not None and "timestamp" in f"{type(exc).__name__} {exc}".lower():
@@ -236,7 +250,7 @@ def validate_pdf(content: bytes) -> Validation:
         return invalid(_("Tệp không có chữ ký số."))
     try:
         context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _outside_event_loop(validate_pdf_signature, signatures[-1], context)
     except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
         logger.info("Signature validation error: %r", exc)
         return invalid(_("Chữ ký số không hợp lệ."))

@@ -165,3 +165,20 @@ def test_a_pkcs11_key_without_a_reachable_token_fails_cleanly(world, signing, mo
     with pytest.raises(records_signing.SigningFailed, match="token/HSM"):
         complete(world)
     assert not SignedResult.objects.exists()
+
+
+def test_signing_and_validation_work_inside_a_running_event_loop(world, signing):
+    # An async server or a tool with its own loop (Playwright's sync API) calls us from a thread where
+    # asyncio.run(), which pyHanko's synchronous API uses, is refused.
+    import asyncio
+
+    from procedures.receipts import html_to_pdf
+
+    pdf = html_to_pdf("<p>Kết quả</p>")
+    config = records_signing.signer_config_for(world.agency)
+
+    async def inside_loop():
+        signed = records_signing.sign_pdf(pdf, config=config, reason="r", location="Hà Nội", name="N")
+        return records_signing.validate_pdf(signed.content)
+
+    assert asyncio.run(inside_loop()).valid
