@@ -33,6 +33,11 @@ class SigningKey(models.Model):
     pkcs11_module = models.CharField(_("thư viện PKCS#11 (.so)"), max_length=500, blank=True)
     pkcs11_token_label = models.CharField(_("nhãn token"), max_length=100, blank=True)
     pkcs11_key_label = models.CharField(_("nhãn khoá / chứng thư"), max_length=100, blank=True)
+    pkcs11_raw_mechanism = models.BooleanField(
+        _("băm trên máy chủ (ECDSA thô)"),
+        default=False,
+        help_text=_("Cho thiết bị chỉ hỗ trợ ký ECDSA thô (không băm trên thiết bị), ví dụ SoftHSM."),
+    )
     signer_title = models.CharField(_("chức danh người ký"), max_length=100, default="CHỦ TỊCH")
     place = models.CharField(_("địa danh"), max_length=100, blank=True, help_text=_("Ví dụ: Hà Nội"))
     is_active = models.BooleanField(_("đang dùng"), default=True)

@@ -42,6 +42,7 @@ class SignerConfig:
     pkcs11_module: str = ""
     pkcs11_token_label: str = ""
     pkcs11_key_label: str = ""
+    pkcs11_raw_mechanism: bool = False  # hash on the server, raw ECDSA on the token (tokens without ECDSA-SHA256)
     signer_title: str = "CHỦ TỊCH"
     place: str = ""
 
@@ -90,6 +91,7 @@ def signer_config_for(agency) -> SignerConfig | None:
             pkcs11_module=key.pkcs11_module,
             pkcs11_token_label=key.pkcs11_token_label,
             pkcs11_key_label=key.pkcs11_key_label,
+            pkcs11_raw_mechanism=key.pkcs11_raw_mechanism,
             signer_title=key.signer_title,
             place=key.place,
         )
@@ -159,7 +161,9 @@ class _Pkcs11Session:
                 _("Không kết nối được thiết bị ký số (token/HSM): %(error)s") % {"error": type(exc).__name__}
             )
         label = self.config.pkcs11_key_label
-        return hanko_pkcs11.PKCS11Signer(self.session, cert_label=label, key_label=label)
+        return hanko_pkcs11.PKCS11Signer(
+            self.session, cert_label=label, key_label=label, use_raw_mechanism=self.config.pkcs11_raw_mechanism
+        )
 
     def __exit__(self, *exc_info):
         if self.session is not None:
