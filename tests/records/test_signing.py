@@ -182,3 +182,14 @@ def test_signing_and_validation_work_inside_a_running_event_loop(world, signing)
         return records_signing.validate_pdf(signed.content)
 
     assert asyncio.run(inside_loop()).valid
+
+
+def test_the_demo_keys_command_gives_every_agency_a_working_key(world, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.RECORDS_PKCS12_PATH = ""
+    call_command("records_demo_keys", "--dir", str(tmp_path / "demo"), stdout=io.StringIO())
+    assert SigningKey.objects.count() == 2
+    settings.RECORDS_TRUST_ROOTS = [str(tmp_path / "demo" / "ca.pem")]
+    result = SignedResult.objects.get(dossier=complete(world))
+    assert records_signing.validate_pdf(_content(result)).valid
