@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "datasets",
     "workspace",
     "editor",
+    "records",
     "portal",
 ]
 
@@ -331,6 +332,19 @@ DASHBOARD_STATS_STRICT = env_bool("DASHBOARD_STATS_STRICT", False)
 # /health/: how long the broker and the workers may take to answer.
 HEALTH_BROKER_TIMEOUT = float(os.environ.get("HEALTH_BROKER_TIMEOUT", "2"))
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "1.5"))
+
+# --- Electronic results (records app) ----------------------------------------------------------------------------
+# The portal-wide signing key for agencies without their own (records.SigningKey): a PKCS#12 file and the NAME of the
+# environment variable holding its passphrase (never the passphrase itself). Unset: results of such agencies are not
+# signed.
+RECORDS_PKCS12_PATH = os.environ.get("RECORDS_PKCS12_PATH", "")
+RECORDS_PKCS12_PASSPHRASE_ENV = os.environ.get("RECORDS_PKCS12_PASSPHRASE_ENV", "RECORDS_PKCS12_PASSPHRASE")
+# An RFC 3161 timestamping server; unset: signatures carry the signer's clock only.
+RECORDS_TSA_URL = os.environ.get("RECORDS_TSA_URL", "")
+# CA certificates (PEM/DER files, comma-separated) a result's signature must chain to for the verifier to say valid.
+RECORDS_TRUST_ROOTS = [p for p in os.environ.get("RECORDS_TRUST_ROOTS", "").split(",") if p.strip()]
+RECORDS_SIGNER_TITLE = os.environ.get("RECORDS_SIGNER_TITLE", "CHỦ TỊCH")
+RECORDS_PLACE = os.environ.get("RECORDS_PLACE", "Hà Nội")
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("procedures.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
     path("api/v1/", include("feedback.api.urls")),
+    path("api/v1/", include("records.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("workspace.urls")),
     path("quan-tri-thu-tuc/", include("editor.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("datasets.api_urls")),
     path("health/", health, name="health"),
     path("", include("notifications.urls")),
+    path("", include("records.urls")),
     path("", include("citizens.urls")),
     path("", include("procedures.views.urls")),
 ]

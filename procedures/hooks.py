@@ -31,6 +31,11 @@ class Hook:
 _EVENT_HOOKS: dict[str, Hook] = {}
 _DOCUMENT_HOOKS: dict[str, Hook] = {}
 _DEMO_SEEDERS: dict[str, Hook] = {}
+# Other places a dossier document can come from instead of an upload, keyed by the request field that names it
+# (records: "from_store", a document of the applicant's store).
+_DOCUMENT_SOURCES: dict[str, Hook] = {}
+# What those sources offer the applicant for each requirement while filing ("dùng giấy tờ đã có").
+_DOCUMENT_OFFERS: dict[str, Hook] = {}
 
 
 def _register(registry: dict[str, Hook], name: str, run: Callable[..., Any], order: int) -> None:
@@ -58,6 +63,34 @@ def register_demo_seeder(name: str, run: Callable[..., Any], *, order: int) -> N
 
 def demo_seeders() -> list[Hook]:
     return sorted(_DEMO_SEEDERS.values(), key=lambda hook: (hook.order, hook.name))
+
+
+def register_document_source(field: str, run: Callable[..., Any], *, order: int) -> None:
+    """`run(dossier_id=..., actor=..., requirement=..., value=...)` returns the Document it attached, when an upload
+    request carries `field` instead of a file."""
+    _register(_DOCUMENT_SOURCES, field, run, order)
+
+
+def document_sources() -> list[Hook]:
+    return sorted(_DOCUMENT_SOURCES.values(), key=lambda hook: (hook.order, hook.name))
+
+
+def register_document_offers(name: str, run: Callable[..., Any], *, order: int) -> None:
+    """`run(user=..., requirements=[document specs])` returns `{requirement code: [{"field", "value", "name",
+    "note"}]}`: documents the user may attach without uploading, posted back as `field=value`."""
+    _register(_DOCUMENT_OFFERS, name, run, order)
+
+
+def document_offers(*, user, requirements: list[dict]) -> dict[str, list[dict]]:
+    offers: dict[str, list[dict]] = {}
+    for hook in sorted(_DOCUMENT_OFFERS.values(), key=lambda hook: (hook.order, hook.name)):
+        for code, items in (hook.run(user=user, requirements=requirements) or {}).items():
+            offers.setdefault(code, []).extend(items)
+    return offers
+
+
+def document_offer_hooks() -> list[Hook]:
+    return sorted(_DOCUMENT_OFFERS.values(), key=lambda hook: (hook.order, hook.name))
 
 
 def event_hooks() -> list[Hook]:

@@ -16,11 +16,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from procedures import hooks
 from procedures.errors import ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Status
 from procedures.receipts import receipt_pdf
@@ -151,7 +152,8 @@ class _UploadLimitMixin:
 
 class DossierDocumentUploadView(_UploadLimitMixin, APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+    # JSON for a document taken from another source instead of a file (`{"requirement", "from_store"}`).
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
         operation_id="dossier_document_upload",
@@ -161,7 +163,9 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
             "requested (then only the requirements the request named). Result documents (`kind=result`): by staff "
             "holding the current step's role while processing or completed. The type is sniffed from the content "
             "and must be one the requirement accepts; the size must be within its `max_bytes`. Requests whose "
-            "Content-Length exceeds the portal's upload limit get 413 before the body is read."
+            "Content-Length exceeds the portal's upload limit get 413 before the body is read. Instead of a file, "
+            'a JSON body `{"requirement", "from_store": id}` reuses a document of the applicant\'s store '
+            "(GET /api/v1/me/documents/) with the same checks, and counts as reuse of digitised data."
         ),
         tags=["documents"],
         parameters=[DOSSIER_ID],
@@ -171,6 +175,11 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
     def post(self, request, dossier_id):
         upload = request.FILES.get("file")
         requirement = str(request.data.get("requirement") or "").strip()
+        for source in hooks.document_sources():
+            value = request.data.get(source.name) if upload is None else None
+            if value:
+                document = source.run(dossier_id=dossier_id, actor=request.user, requirement=requirement, value=value)
+                return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
         kind = str(request.data.get("kind") or DocumentKind.INPUT).strip()
         missing = {}
         if upload is None:

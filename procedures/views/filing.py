@@ -18,14 +18,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from procedures import formschema
+from procedures import formschema, hooks
 from procedures.display import (
     localized,
     money_display,
     time_limit_display,
 )
 from procedures.enums import EDITABLE
-from procedures.errors import DomainError, NotFound
+from procedures.errors import DomainError, InvalidInput, NotFound
 from procedures.formschema.html import (
     build_widgets,
     edit_groups,
@@ -280,6 +280,17 @@ def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
 
 
 @login_required
+def _attach_offered(request: HttpRequest, dossier):
+    """Attach the offered document the applicant picked ("<field>:<value>", see hooks.document_offers)."""
+    field, _sep, value = request.POST.get("offer", "").partition(":")
+    source = next((hook for hook in hooks.document_sources() if hook.name == field), None)
+    if source is None or not value:
+        raise InvalidInput(_("Hãy chọn một giấy tờ đã có."))
+    return source.run(
+        dossier_id=dossier.pk, actor=request.user, requirement=request.POST.get("requirement", ""), value=value
+    )
+
+
 def dossier_documents(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     """Step 2 of filing: attach a file to each required document, then submit (or send the supplement)."""
     dossier = _own_editable(request, dossier_id)
@@ -291,6 +302,9 @@ def dossier_documents(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
             if request.POST.get("_op") == "delete":
                 document_delete(dossier_id=dossier.pk, document_id=request.POST.get("document", ""), actor=request.user)
                 messages.success(request, _("Đã xoá tệp."))
+            elif request.POST.get("_op") == "reuse":
+                document = _attach_offered(request, dossier)
+                messages.success(request, _("Đã dùng giấy tờ đã có: %(name)s.") % {"name": document.name})
             else:
                 document = document_upload(
                     dossier_id=dossier.pk,
@@ -308,6 +322,8 @@ def dossier_documents(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     version = dossier.procedure_version
     scope = supplement_scope(dossier)
     files = [d for d in dossier.documents.all() if d.kind == DocumentKind.INPUT]
+    # Documents of the applicant's store that answer a requirement, offered instead of a new upload.
+    offers = hooks.document_offers(user=request.user, requirements=list(version.documents))
     requirements = []
     for spec in version.documents:
         if scope is not None and spec.get("code") not in scope[1]:
@@ -324,6 +340,7 @@ def dossier_documents(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
                 "max_bytes": spec.get("max_bytes"),
                 "files": attached,
                 "missing": bool(spec.get("required")) and not attached,
+                "offers": offers.get(spec.get("code"), []),
             }
         )
     context = {

@@ -8,11 +8,17 @@ from procedures import hooks
 
 
 def test_event_hooks_run_in_the_registered_order():
-    assert [hook.name for hook in hooks.event_hooks()] == ["dashboard.stats", "notifications.outbox"]
+    # records first: the signed result is part of completing, so a signing failure rolls back before anything counts.
+    assert [hook.name for hook in hooks.event_hooks()] == ["records.results", "dashboard.stats", "notifications.outbox"]
 
 
 def test_document_hooks_are_listed():
-    assert [hook.name for hook in hooks.document_hooks()] == ["dashboard.stats"]
+    assert [hook.name for hook in hooks.document_hooks()] == ["records.origins", "dashboard.stats"]
+
+
+def test_document_sources_are_listed():
+    assert [hook.name for hook in hooks.document_sources()] == ["from_store"]
+    assert [hook.name for hook in hooks.document_offer_hooks()] == ["records.store"]
 
 
 def test_a_name_cannot_be_taken_by_another_function():
