@@ -18,6 +18,7 @@ from citizens.models import StaffMembership, User
 from citizens.roles import Role
 from procedures import deadlines, formschema, hooks
 from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
+from procedures.fees import dossier_fee_breakdown
 from procedures.models import (
     Channel,
     Department,
@@ -401,8 +402,8 @@ def _effect_submit(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
         dossier.department = Department.objects.filter(
             agency_id=dossier.agency_id, code=steps[0].department_code
         ).first()
-    case = _case(dossier)
-    dossier.fee_amount = int(case["fee"]) if case and case.get("fee") is not None else version.fee
+    # The one fee computation (procedures/fees.py): what the review page showed is what is owed.
+    dossier.fee_amount = dossier_fee_breakdown(dossier).total
     return {"code": dossier.code}
 
 

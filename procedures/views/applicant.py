@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from procedures import formschema
 from procedures.errors import DomainError, NotFound
+from procedures.fees import dossier_fee_breakdown
 from procedures.models import DocumentKind, Rating, Status
 from procedures.payments import PaymentError, get_provider
 from procedures.selectors import dossier_detail_for
@@ -24,7 +25,7 @@ from procedures.services.documents import document_open_for
 from procedures.services.dossiers import dossier_perform_action
 from procedures.services.payments import payment_confirm, payment_start
 from procedures.services.ratings import rating_can_rate, rating_create
-from procedures.views.common import is_english, localized, money_display, status_label, status_tone
+from procedures.views.common import fee_table, is_english, localized, money_display, status_label, status_tone
 from procedures.workflow import Action
 
 RATING_QUESTIONS = (
@@ -86,6 +87,8 @@ def dossier_review(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "missing_docs": missing_docs,
         "ready": not problems and not missing_docs,
         "submit_action": "submit" if dossier.status == Status.DRAFT else "supplement",
+        # The same computation the submission stores and the payment asks for (procedures/fees.py).
+        "fees": fee_table(dossier_fee_breakdown(dossier, lang="en" if is_english() else "vi")),
     }
     return render(request, "procedures/dossier_review.html", context)
 

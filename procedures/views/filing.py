@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from procedures import formschema, units
 from procedures.errors import DomainError, NotFound
+from procedures.fees import fee_breakdown
 from procedures.models import DocumentKind, Status
 from procedures.selectors import dossier_detail_for, procedure_get
 from procedures.services.documents import document_delete, document_upload
@@ -359,7 +360,7 @@ def _form_context(
         {
             "code": case.get("code", ""),
             "name": _text(case, "name", lang),
-            "fee": money_display(case["fee"]) if case.get("fee") is not None else "",
+            "fee": money_display(fee_breakdown(version=version, case_code=case.get("code", "")).total),
             "time_limit": time_limit_display(
                 case["time_limit"].get("value"),
                 case["time_limit"].get("unit", "working_days"),
