@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dashboard",
     "workspace",
     "editor",
+    "payments",
     "portal",
 ]
 
@@ -148,7 +149,29 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     # Reminders and escalation: the task itself checks working days and office hours (ReminderPolicy in the admin).
     "procedures-reminders": {"task": "procedures.tasks.run_reminders", "schedule": timedelta(minutes=15)},
+    # Pending payments are asked about 15-30 minutes after they start, then daily (payments.services).
+    "payments-reconcile": {"task": "payments.tasks.reconcile", "schedule": timedelta(minutes=15)},
+    # The task itself skips non-working days and reminds every PAYMENT_REMINDER_WORKING_DAYS working days.
+    "payments-remind-owing": {"task": "payments.tasks.remind_owing", "schedule": timedelta(hours=6)},
 }
+
+# --- Payments (shared/API.md "Payments") -------------------------------------------------------------------------
+
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+VNPAY_URL = os.environ.get("VNPAY_URL", "")
+VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")
+# The national payment platform adapter is written from its public description only (payments/providers/national.py).
+PAYMENTS_NATIONAL_ENABLED = env_bool("PAYMENTS_NATIONAL_ENABLED", default=False)
+NATIONAL_PAY_URL = os.environ.get("NATIONAL_PAY_URL", "")
+NATIONAL_PAY_PARTNER_CODE = os.environ.get("NATIONAL_PAY_PARTNER_CODE", "")
+NATIONAL_PAY_SECRET = os.environ.get("NATIONAL_PAY_SECRET", "")
+# The local fake gateway (manage.py fake_gateway): only with DEBUG on (or PAYMENTS_FAKE_ALLOWED in tests).
+FAKEPAY_URL = os.environ.get("FAKEPAY_URL", "http://127.0.0.1:8765")
+PAYMENTS_FAKE_ALLOWED = False
+# Providers offered, in order, to agencies without their own list (AgencyPaymentSettings); unusable ones are skipped.
+PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", "vnpay,national,fake")
+PAYMENT_REMINDER_WORKING_DAYS = int(os.environ.get("PAYMENT_REMINDER_WORKING_DAYS", "2"))
 
 # --- Email ----------------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from payments.urls import dossier_urlpatterns as payment_pages
 from portal.health import health
 
 urlpatterns = [
@@ -12,12 +13,15 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("procedures.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    path("api/v1/", include("payments.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("workspace.urls")),
     path("quan-tri-thu-tuc/", include("editor.urls")),
     path("", include("dashboard.urls")),
     path("health/", health, name="health"),
     path("", include("notifications.urls")),
+    path("", include("payments.urls")),
+    path("", include(payment_pages)),
     path("", include("citizens.urls")),
     path("", include("procedures.views.urls")),
 ]

@@ -54,6 +54,17 @@ def attach(dossier: Dossier, user, *, kind: str = DocumentKind.INPUT, requiremen
 
 
 def act(dossier: Dossier, action: str, actor, when, **payload) -> Dossier:
+    if action == "pay":
+        # Only the system pays, on a verified provider notification (payments app); `actor` names who paid.
+        return dossier_perform_action(
+            dossier_id=dossier.pk,
+            action=action,
+            actor=None,
+            system=True,
+            version=dossier.version,
+            payload=payload,
+            now=when,
+        )
     return dossier_perform_action(
         dossier_id=dossier.pk, action=action, actor=actor, version=dossier.version, payload=payload, now=when
     )

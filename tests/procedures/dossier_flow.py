@@ -117,6 +117,15 @@ def act(dossier: Dossier | Any, action: Action | str, actor: User, *, now: datet
     return dossier_perform_action(dossier_id=pk, action=action, actor=actor, version=version, payload=payload, now=now)
 
 
+def system_pay(dossier: Dossier | Any, *, now: datetime, **payload) -> Dossier:
+    """`pay` as the payments service applies it on a verified provider notification (no person may)."""
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    version = Dossier.objects.values_list("version", flat=True).get(pk=pk)
+    return dossier_perform_action(
+        dossier_id=pk, action=Action.PAY, actor=None, system=True, version=version, payload=payload, now=now
+    )
+
+
 def drive(
     world,
     state: str,

@@ -8,7 +8,11 @@ from procedures import hooks
 
 
 def test_event_hooks_run_in_the_registered_order():
-    assert [hook.name for hook in hooks.event_hooks()] == ["dashboard.stats", "notifications.outbox"]
+    assert [hook.name for hook in hooks.event_hooks()] == [
+        "dashboard.stats",
+        "payments.requests",
+        "notifications.outbox",
+    ]
 
 
 def test_document_hooks_are_listed():
