@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,7 +32,8 @@ from payments.services import (
 from procedures.errors import DomainError
 from procedures.fees import dossier_fee_breakdown
 from procedures.models import Dossier
-from procedures.views.common import fee_table, is_english, localized, money_display
+from procedures.services.calendar import portal_tz
+from procedures.views.common import fee_table, grouped, is_english, localized, money_display
 
 logger = logging.getLogger(__name__)
 
@@ -229,9 +231,21 @@ def finance(request: HttpRequest) -> HttpResponse:
             else:
                 messages.error(request, _("Kênh thanh toán không hoàn được tiền; đã ghi nhận yêu cầu."))
         return redirect(request.get_full_path())
+    labels = dict(AttemptStatus.choices)
+    for row in rows:
+        row["amount_text"] = grouped(row["amount"])
+        row["refunded_text"] = grouped(row["refunded"] or 0)
+        row["status_text"] = labels.get(row["status"], row["status"])
+        row["provider_text"] = LABELS.get(row["provider"], row["provider"])
+        row["created_local"] = timezone.localtime(row["created_at"], portal_tz())
+    summary = selectors.finance_summary(flt)
+    for line in summary:
+        line["amount_text"] = grouped(line["amount"] or 0)
+        line["status_text"] = labels.get(line["status"], line["status"])
+        line["provider_text"] = LABELS.get(line["provider"], line["provider"])
     context = {
         "rows": rows,
-        "summary": selectors.finance_summary(flt),
+        "summary": summary,
         "filter": flt,
         "statuses": AttemptStatus.choices,
         "providers": sorted(LABELS.items()),
