@@ -77,6 +77,7 @@ def dossier_review(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         version.form_fields, dossier.data, partial=False, lang="en" if is_english() else "vi"
     )
     missing_docs = [d["name"] for d in documents if d["required"] and not d["files"]]
+    fees = fee_table(dossier_fee_breakdown(dossier, lang="en" if is_english() else "vi"))
     context = {
         "dossier": dossier,
         "rows": _rows(dossier),
@@ -86,7 +87,12 @@ def dossier_review(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "ready": not problems and not missing_docs,
         "submit_action": "submit" if dossier.status == Status.DRAFT else "supplement",
         # The same computation the submission stores and the payment asks for (procedures/fees.py).
-        "fees": fee_table(dossier_fee_breakdown(dossier, lang="en" if is_english() else "vi")),
+        "fees": fees,
+        # Fees collected at filing: "Pay and submit" leads to the payment page instead of submitting.
+        "pay_first": dossier.status == Status.DRAFT
+        and version.payment_timing == "at_filing"
+        and fees["total"] > 0
+        and dossier.paid_at is None,
     }
     return render(request, "procedures/dossier_review.html", context)
 
