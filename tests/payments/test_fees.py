@@ -125,3 +125,11 @@ def test_the_same_figures_on_the_review_page_submission_and_payment_request(fee_
     assert dossier.fee_amount == 36000
     procedure_page = client.get("/thu-tuc/T.FEE/").content.decode()
     assert "8.000" in procedure_page and "Bản sao" in procedure_page
+
+
+@pytest.mark.django_db
+def test_the_procedure_api_publishes_the_fee_items(fee_world):
+    from tests.conftest import client_for
+
+    body = client_for(fee_world.citizen).get("/api/v1/procedures/T.FEE/").json()
+    assert body["fee_items"] == FEE_ITEMS and body["payment_timing"] == "after_appraisal" and body["fee"] == 20000
