@@ -309,7 +309,6 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_AUTH = os.environ.get("SMS_HTTP_AUTH", "")
