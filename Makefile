@@ -28,9 +28,10 @@ migrate: deps
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# The embedded demo: SQLite, local cache, eager Celery tasks; emails are printed on the console.
+# The embedded demo: SQLite, local cache, eager Celery tasks; emails are printed on the console; fees are paid
+# through the local fake gateway (payments/fakegateway.py) on 127.0.0.1:8765.
 demo: seed
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py fake_gateway & GATEWAY=$$!; trap 'kill $$GATEWAY' EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
 lint: dev-deps
 	$(BIN)/ruff check .

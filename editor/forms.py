@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citizens.roles import HANDLING_ROLES, Role
 from procedures.deadlines import SupplementPolicy, TimeUnit
+from procedures.fees import BASES, KINDS, MAX_AMOUNT, TIMINGS
 from procedures.models import Field, OnlineLevel
 from procedures.vocabulary import (
     APPLICANT_TYPE_LABELS,
@@ -576,3 +577,95 @@ class ImportForm(forms.Form):
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(a.identity_code, a.name) for a in agencies]
+
+
+# --- fees ---------------------------------------------------------------------------------------------------------
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class PaymentTimingForm(EditorFormMixin, forms.Form):
+    payment_timing = forms.ChoiceField(label=_("Thời điểm thanh toán"), choices=list(TIMINGS.items()))
+
+
+class FeeItemRow(EditorFormMixin, forms.Form):
+    """One fee item (procedures/fees.py); lists are typed comma-separated to keep the row a plain form."""
+
+    code = forms.SlugField(label=_("Mã"), max_length=60)
+    name = forms.CharField(label=_("Tên khoản"), max_length=255)
+    name_en = forms.CharField(label=_("Tên tiếng Anh"), max_length=255, required=False)
+    kind = forms.ChoiceField(label=_("Loại"), choices=list(KINDS.items()), initial="le_phi")
+    basis = forms.ChoiceField(label=_("Cách tính"), choices=list(BASES.items()), initial="per_case")
+    amount = forms.IntegerField(label=_("Đơn giá (đồng)"), min_value=0, max_value=MAX_AMOUNT)
+    quantity_field = forms.CharField(
+        label=_("Trường số bản/số trang"), max_length=100, required=False, help_text=_("Khoá trường trong biểu mẫu.")
+    )
+    copies_field = forms.CharField(label=_("Trường số bản (tính theo trang)"), max_length=100, required=False)
+    free_units = forms.IntegerField(label=_("Số đơn vị đầu miễn phí"), min_value=0, required=False)
+    tiers = forms.CharField(
+        label=_("Giá theo trang"), required=False, help_text=_("Ví dụ: 3:1000 (từ trang 3 giá 1.000 đồng).")
+    )
+    cap = forms.IntegerField(label=_("Mức tối đa (đồng)"), min_value=0, max_value=MAX_AMOUNT, required=False)
+    cases = forms.CharField(
+        label=_("Chỉ áp dụng cho trường hợp"), required=False, help_text=_("Mã trường hợp, cách nhau bởi dấu phẩy.")
+    )
+    channels = forms.CharField(
+        label=_("Chỉ áp dụng cho kênh nộp"), required=False, help_text=_("online, in_person, post")
+    )
+    exempt_field = forms.CharField(label=_("Miễn khi trường"), max_length=100, required=False)
+    exempt_values = forms.CharField(
+        label=_("có một trong các giá trị"), required=False, help_text=_("Cách nhau bởi dấu phẩy.")
+    )
+
+    @staticmethod
+    def initial_from(item: dict) -> dict:
+        rule = (item.get("exempt_if") or [{}])[0]
+        return {
+            "code": item.get("code", ""),
+            "name": item.get("name", ""),
+            "name_en": item.get("name_en", ""),
+            "kind": item.get("kind", "le_phi"),
+            "basis": item.get("basis", "per_case"),
+            "amount": item.get("amount", 0),
+            "quantity_field": item.get("quantity_field", ""),
+            "copies_field": item.get("copies_field", ""),
+            "free_units": item.get("free_units"),
+            "tiers": ", ".join(f"{t.get('from')}:{t.get('amount')}" for t in item.get("tiers") or []),
+            "cap": item.get("cap"),
+            "cases": ", ".join(c or "-" for c in item.get("cases") or []),
+            "channels": ", ".join(item.get("channels") or []),
+            "exempt_field": rule.get("field", ""),
+            "exempt_values": ", ".join(rule.get("in") or []),
+        }
+
+    def clean_tiers(self):
+        tiers = []
+        for part in _csv(self.cleaned_data.get("tiers", "")):
+            try:
+                start, amount = (int(x) for x in part.split(":"))
+            except ValueError:
+                raise forms.ValidationError(_("Viết dạng trang:giá, ví dụ 3:1000."))
+            tiers.append({"from": start, "amount": amount})
+        return tiers
+
+    def to_spec(self) -> dict:
+        data = self.cleaned_data
+        item = {k: data[k] for k in ("code", "name", "name_en", "kind", "basis", "amount")}
+        for key in ("quantity_field", "copies_field"):
+            if data.get(key):
+                item[key] = data[key].strip()
+        for key in ("free_units", "cap"):
+            if data.get(key):
+                item[key] = data[key]
+        if data.get("tiers"):
+            item["tiers"] = data["tiers"]
+        if data.get("cases"):
+            # "-" stands for the general case (no specific case chosen).
+            item["cases"] = ["" if c == "-" else c for c in _csv(data["cases"])]
+        if data.get("channels"):
+            item["channels"] = _csv(data["channels"])
+        if data.get("exempt_field"):
+            item["exempt_if"] = [{"field": data["exempt_field"].strip(), "in": _csv(data.get("exempt_values", ""))}]
+        return item

@@ -31,8 +31,10 @@ from citizens.roles import Role
 from editor.forms import (
     CaseRow,
     DocumentRow,
+    FeeItemRow,
     FormFieldRow,
     ImportForm,
+    PaymentTimingForm,
     ProcedureForm,
     RoutingRow,
     StepRow,
@@ -42,6 +44,7 @@ from editor.forms import (
 )
 from procedures import formschema
 from procedures.errors import InvalidInput
+from procedures.fees import fee_items_problems
 from procedures.models import Agency, Field, Procedure, ProcedureVersion, VersionStatus
 from procedures.search import search_procedures
 from procedures.services.catalogue import (
@@ -64,6 +67,7 @@ from procedures.text import fold
 FieldFormSet = formset_factory(FormFieldRow, extra=0, can_order=True, can_delete=True)
 DocumentFormSet = formset_factory(DocumentRow, extra=0, can_order=True, can_delete=True)
 CaseFormSet = formset_factory(CaseRow, extra=0, can_delete=True)
+FeeFormSet = formset_factory(FeeItemRow, extra=0, can_delete=True)
 StepFormSet = formset_factory(StepRow, extra=0, can_order=True, can_delete=True)
 RoutingFormSet = formset_factory(RoutingRow, extra=0, can_order=True, can_delete=True)
 
@@ -72,6 +76,7 @@ SECTIONS = [
     ("fields", gettext_lazy("Biểu mẫu")),
     ("documents", gettext_lazy("Thành phần hồ sơ")),
     ("cases", gettext_lazy("Trường hợp")),
+    ("fees", gettext_lazy("Phí, lệ phí")),
     ("workflow", gettext_lazy("Quy trình, điều phối")),
 ]
 
@@ -284,6 +289,7 @@ def draft_edit(request: HttpRequest, code: str, section: str) -> HttpResponse:
         "fields": _edit_fields,
         "documents": _edit_documents,
         "cases": _edit_cases,
+        "fees": _edit_fees,
         "workflow": _edit_workflow,
     }[section]
     context = _section_context(procedure, draft, section)
@@ -392,6 +398,29 @@ def _edit_cases(request, procedure, draft, spec, context):
         version_draft_update(version=draft, changes={"cases": [f.to_spec() for f in _kept(formset)]})
         return _saved(request, procedure, "cases")
     return {"formset": formset}
+
+
+def _edit_fees(request, procedure, draft, spec, context):
+    formset = _formset(
+        FeeFormSet, request, [FeeItemRow.initial_from(i) for i in spec["fee_items"]], "fe", blank_row=False
+    )
+    data = request.POST if request.method == "POST" else None
+    timing = PaymentTimingForm(data, initial={"payment_timing": spec["payment_timing"]}, prefix="t")
+    if data is not None and formset.is_valid() and timing.is_valid():
+        items = [f.to_spec() for f in _kept(formset)]
+        version_draft_update(
+            version=draft, changes={"fee_items": items, "payment_timing": timing.cleaned_data["payment_timing"]}
+        )
+        # Show problems (a field that does not exist, an unknown case) now rather than at publish time.
+        case_codes = {c.get("code") for c in spec["cases"]}
+        for problem in fee_items_problems(items, field_keys=_field_keys(spec["fields"]), case_codes=case_codes):
+            messages.warning(request, problem)
+        return _saved(request, procedure, "fees")
+    return {"formset": formset, "timing_form": timing}
+
+
+def _field_keys(fields) -> set[str]:
+    return {f.get("key") for f in fields} | {s.get("key") for f in fields for s in f.get("fields") or []}
 
 
 def _edit_workflow(request, procedure, draft, spec, context):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "workspace",
     "editor",
     "records",
+    "payments",
     "portal",
 ]
 
@@ -156,7 +157,29 @@ CELERY_BEAT_SCHEDULE = {
     "procedures-reminders": {"task": "procedures.tasks.run_reminders", "schedule": timedelta(minutes=15)},
     "feedback-escalation": {"task": "feedback.tasks.escalate_overdue", "schedule": timedelta(hours=1)},
     "datasets-due": {"task": "datasets.tasks.remind_due_updates", "schedule": timedelta(hours=6)},
+    # Pending payments are asked about 15-30 minutes after they start, then daily (payments.services).
+    "payments-reconcile": {"task": "payments.tasks.reconcile", "schedule": timedelta(minutes=15)},
+    # The task itself skips non-working days and reminds every PAYMENT_REMINDER_WORKING_DAYS working days.
+    "payments-remind-owing": {"task": "payments.tasks.remind_owing", "schedule": timedelta(hours=6)},
 }
+
+# --- Payments (shared/API.md "Payments") -------------------------------------------------------------------------
+
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+VNPAY_URL = os.environ.get("VNPAY_URL", "")
+VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")
+# The national payment platform adapter is written from its public description only (payments/providers/national.py).
+PAYMENTS_NATIONAL_ENABLED = env_bool("PAYMENTS_NATIONAL_ENABLED", default=False)
+NATIONAL_PAY_URL = os.environ.get("NATIONAL_PAY_URL", "")
+NATIONAL_PAY_PARTNER_CODE = os.environ.get("NATIONAL_PAY_PARTNER_CODE", "")
+NATIONAL_PAY_SECRET = os.environ.get("NATIONAL_PAY_SECRET", "")
+# The local fake gateway (manage.py fake_gateway): only with DEBUG on (or PAYMENTS_FAKE_ALLOWED in tests).
+FAKEPAY_URL = os.environ.get("FAKEPAY_URL", "http://127.0.0.1:8765")
+PAYMENTS_FAKE_ALLOWED = False
+# Providers offered, in order, to agencies without their own list (AgencyPaymentSettings); unusable ones are skipped.
+PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", "vnpay,national,fake")
+PAYMENT_REMINDER_WORKING_DAYS = int(os.environ.get("PAYMENT_REMINDER_WORKING_DAYS", "2"))
 
 # --- Email ----------------------------------------------------------------------------------------------------
 
@@ -300,7 +323,6 @@ FEEDBACK_MAX_OPEN = int(os.environ.get("FEEDBACK_MAX_OPEN", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_AUTH = os.environ.get("SMS_HTTP_AUTH", "")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from payments.urls import dossier_urlpatterns as payment_pages
 from portal.health import health
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("notifications.api.urls")),
     path("api/v1/", include("feedback.api.urls")),
     path("api/v1/", include("records.api.urls")),
+    path("api/v1/", include("payments.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("workspace.urls")),
     path("quan-tri-thu-tuc/", include("editor.urls")),
@@ -24,6 +26,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("notifications.urls")),
     path("", include("records.urls")),
+    path("", include("payments.urls")),
+    path("", include(payment_pages)),
     path("", include("citizens.urls")),
     path("", include("procedures.views.urls")),
 ]

@@ -105,3 +105,23 @@ def status_label(status: str) -> str:
         return str(Status(status).label)
     except ValueError:
         return status
+
+
+def fee_table(breakdown) -> dict:
+    """A fee breakdown (procedures/fees.py) ready for `procedures/_fees.html`: the same figures everywhere."""
+    from procedures.fees import KINDS
+
+    return {
+        "lines": [
+            {
+                "name": line.name,
+                "kind": KINDS.get(line.kind, line.kind),
+                "quantity": line.quantity,
+                "unit": grouped(line.unit_amount),
+                "amount": _("Miễn") if line.exempt else money_display(line.amount) if line.amount else "0",
+            }
+            for line in breakdown.lines
+        ],
+        "total": breakdown.total,
+        "total_text": money_display(breakdown.total),
+    }

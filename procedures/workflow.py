@@ -60,6 +60,8 @@ ACTION_LABELS: Mapping[Action, str] = {
 
 # Roles that mean "whoever holds the role of the dossier's current step" rather than a fixed role.
 STEP_ROLE = "step_role"
+# The portal itself, acting on a verified provider notification (payments app); no person ever holds it.
+SYSTEM = "system"
 
 
 class Transition(NamedTuple):
@@ -102,11 +104,11 @@ TRANSITIONS: Mapping[Action, Transition] = {
         requires=("reason",),
         guard="has_previous_step",
     ),
-    # DOMAIN.md: the specialist asks for the fee or tax; the applicant (or a payment gateway) pays.
+    # DOMAIN.md: the specialist asks for the fee or tax; only a verified gateway notification pays (payments app).
     Action.REQUEST_PAYMENT: Transition(
         frozenset({Status.PROCESSING}), Status.AWAITING_PAYMENT, frozenset({Role.SPECIALIST}), requires=("amount",)
     ),
-    Action.PAY: Transition(frozenset({Status.AWAITING_PAYMENT}), Status.PROCESSING, frozenset({Role.APPLICANT})),
+    Action.PAY: Transition(frozenset({Status.AWAITING_PAYMENT}), Status.PROCESSING, frozenset({SYSTEM})),
     Action.COMPLETE: Transition(
         frozenset({Status.PROCESSING}),
         Status.COMPLETED,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from procedures.fees import dossier_fee_breakdown
 from procedures.models import Dossier, Outcome
 from procedures.services.calendar import portal_tz
 from procedures.workflow import Action
@@ -121,7 +122,8 @@ class RequestPaymentForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].initial = self.dossier.fee_amount or None
+        # Prefilled with the computed fees (procedures/fees.py), the figure the applicant saw when filing.
+        self.fields["amount"].initial = dossier_fee_breakdown(self.dossier).total or self.dossier.fee_amount or None
 
     def payload(self) -> dict:
         return {"amount": self.cleaned_data["amount"]}

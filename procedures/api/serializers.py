@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from procedures.enums import IN_PROGRESS
+from procedures.fees import fee_items
 from procedures.formschema import FIELD_TYPES
 from procedures.models import Channel, DocumentKind, Dossier, DossierEvent, OnlineLevel, Outcome, Procedure, Status
 from procedures.selectors import dossier_available_actions, is_overdue
@@ -255,6 +256,15 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
     documents = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
+    fee_items = serializers.SerializerMethodField()
+    payment_timing = serializers.SerializerMethodField()
+
+    def get_fee_items(self, obj: Procedure) -> list[dict]:
+        # The items procedures/fees.py computes every dossier's amount from (a legacy single fee included).
+        return fee_items(obj.current_version)
+
+    def get_payment_timing(self, obj: Procedure) -> str:
+        return obj.current_version.payment_timing
 
     def get_description(self, obj: Procedure) -> str:
         return localized(obj.description, obj.description_en, _lang(self))

@@ -3066,3 +3066,198 @@ PROCEDURES: list[dict] = [
     _SINGLE_MEMBER_LLC,
     _MARITAL_STATUS,
 ]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Fees (CATALOGUE.md "Fee" rows), as fee items procedures/fees.py computes from. Amounts marked [U] in CATALOGUE.md are
+# illustrative; each procedure's `note` already says its fees are demo values.
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def _fee(code, name, name_en, kind, basis, amount, **extra):
+    return {"code": code, "name": name, "name_en": name_en, "kind": kind, "basis": basis, "amount": amount, **extra}
+
+
+def _exemption_field(extra_options=()):
+    options = [
+        _o("none", "Không thuộc đối tượng miễn", "Not exempt"),
+        _o("meritorious", "Gia đình người có công với cách mạng", "Family of a person with meritorious service"),
+        _o("poor_household", "Hộ nghèo", "Poor household"),
+        _o("disabled", "Người khuyết tật", "Person with a disability"),
+        *extra_options,
+    ]
+    return _f(
+        "fee_exemption",
+        "select",
+        "Đối tượng được miễn phí, lệ phí",
+        "Fee exemption category",
+        required=False,
+        help="Cơ quan đối chiếu với cơ sở dữ liệu; nếu không có dữ liệu, nộp giấy tờ chứng minh.",
+        help_en="Checked against the national databases; otherwise attach proof.",
+        options=options,
+    )
+
+
+_EXEMPT = [{"field": "fee_exemption", "in": ["meritorious", "poor_household", "disabled"]}]
+_COPY_FEE = _fee(
+    "extract_copy", "Phí cấp bản sao trích lục", "Copy of the extract", "phi", "per_copy", 8000, quantity_field="copies"
+)
+_FEES = {
+    "1.001193": [
+        # Late registration: the provincial rate, lower online (8.000 on paper / 4.000 online in the example seen).
+        _fee(
+            "late",
+            "Lệ phí đăng ký khai sinh quá hạn",
+            "Late registration fee",
+            "le_phi",
+            "per_case",
+            8000,
+            cases=["late"],
+            channels=["in_person", "post"],
+            exempt_if=_EXEMPT,
+        ),
+        _fee(
+            "late_online",
+            "Lệ phí đăng ký khai sinh quá hạn (trực tuyến)",
+            "Late registration fee (online)",
+            "le_phi",
+            "per_case",
+            4000,
+            cases=["late"],
+            channels=["online"],
+            exempt_if=_EXEMPT,
+        ),
+        {**_COPY_FEE, "name": "Phí cấp bản sao Giấy khai sinh", "name_en": "Copy of the birth certificate"},
+    ],
+    "1.000656": [_COPY_FEE],
+    "1.000894": [_COPY_FEE],
+    "3.000333": [
+        _fee(
+            "judicial_record",
+            "Phí cung cấp thông tin lý lịch tư pháp",
+            "Judicial record charge",
+            "phi",
+            "per_case",
+            200000,
+            cases=["", "verification"],
+            exempt_if=[
+                {"field": "fee_exemption", "in": ["meritorious", "poor_household", "disabled", "child", "elderly"]}
+            ],
+        ),
+        _fee(
+            "judicial_record_reduced",
+            "Phí cung cấp thông tin lý lịch tư pháp (giảm)",
+            "Reduced charge",
+            "phi",
+            "per_case",
+            100000,
+            cases=["reduced_fee"],
+        ),
+        _fee(
+            "extra_copies",
+            "Phiếu thứ ba trở đi",
+            "Each certificate beyond the second",
+            "phi",
+            "per_copy",
+            5000,
+            quantity_field="copies",
+            free_units=2,
+        ),
+    ],
+    "1.001612": [
+        _fee("registration", "Lệ phí đăng ký hộ kinh doanh", "Registration fee", "le_phi", "per_case", 100000),
+    ],
+    "1.013225": [
+        _fee("permit", "Lệ phí cấp giấy phép xây dựng", "Building permit fee", "le_phi", "per_case", 50000),
+    ],
+    "2.000815": [
+        # 2.000 đồng a page for pages 1-2, 1.000 from page 3, at most 200.000 a copy; pages counted on the original.
+        _fee(
+            "certification",
+            "Phí chứng thực bản sao từ bản chính",
+            "Certification charge",
+            "phi",
+            "per_page",
+            2000,
+            quantity_field="page_count",
+            copies_field="copies",
+            tiers=[{"from": 3, "amount": 1000}],
+            cap=200000,
+        ),
+    ],
+    "3.000347": [
+        _fee(
+            "licence",
+            "Lệ phí cấp đổi giấy phép lái xe",
+            "Licence exchange fee",
+            "le_phi",
+            "per_case",
+            135000,
+            cases=[""],
+        ),
+        _fee(
+            "licence_online",
+            "Lệ phí cấp đổi giấy phép lái xe (trực tuyến)",
+            "Licence exchange fee (online)",
+            "le_phi",
+            "per_case",
+            115000,
+            cases=["online"],
+        ),
+    ],
+    "1.004222": [
+        _fee("residence", "Lệ phí đăng ký thường trú", "Registration fee", "le_phi", "per_case", 20000, cases=[""]),
+        _fee(
+            "residence_online",
+            "Lệ phí đăng ký thường trú (trực tuyến)",
+            "Registration fee (online)",
+            "le_phi",
+            "per_case",
+            10000,
+            cases=["online"],
+        ),
+    ],
+    "1.013978": [
+        _fee(
+            "certificate",
+            "Lệ phí cấp giấy chứng nhận (chỉ có đất)",
+            "Certificate fee (land only)",
+            "le_phi",
+            "per_case",
+            25000,
+            cases=[""],
+        ),
+        _fee(
+            "certificate_assets",
+            "Lệ phí cấp giấy chứng nhận (đất và tài sản)",
+            "Certificate fee (land and assets)",
+            "le_phi",
+            "per_case",
+            100000,
+            cases=["land_and_assets"],
+        ),
+    ],
+    "1.001776": [],
+    "2.000635": [{**_COPY_FEE, "exempt_if": _EXEMPT}],
+    "1.000956": [
+        _fee(
+            "registration", "Lệ phí đăng ký doanh nghiệp", "Registration fee", "le_phi", "per_case", 50000, cases=[""]
+        ),
+        _fee("publication", "Phí công bố thông tin doanh nghiệp", "Publication charge", "phi", "fixed", 100000),
+    ],
+    "1.004873": [],
+}
+# Copies of extracts are paid when filing (the copy is issued from the database at once); the rest after appraisal.
+_PAY_AT_FILING = {"2.000635"}
+_EXEMPTION_FIELDS = {
+    "1.001193": (),
+    "3.000333": (_o("child", "Trẻ em", "Child"), _o("elderly", "Người cao tuổi", "Elderly person")),
+    "2.000635": (),
+}
+
+for _template in PROCEDURES:
+    _version = _template["version"]
+    _version["fee_items"] = _FEES[_template["code"]]
+    _version["payment_timing"] = "at_filing" if _template["code"] in _PAY_AT_FILING else "after_appraisal"
+    if _template["code"] in _EXEMPTION_FIELDS:
+        _version["fields"].append(_exemption_field(_EXEMPTION_FIELDS[_template["code"]]))

@@ -140,6 +140,14 @@ class ProcedureVersion(models.Model):
     effective_date = models.DateField(_("ngày hiệu lực"), null=True, blank=True)
     fee = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
     fee_note = models.TextField(_("ghi chú phí"), blank=True)
+    # procedures/fees.py reads these; `fee` is then derived (the general case's fee).
+    fee_items = models.JSONField(_("các khoản phí, lệ phí"), default=list, blank=True)
+    payment_timing = models.CharField(
+        _("thời điểm thanh toán"),
+        max_length=16,
+        choices=[("after_appraisal", _("Sau thẩm định")), ("at_filing", _("Khi nộp hồ sơ"))],
+        default="after_appraisal",
+    )
     time_limit_value = models.DecimalField(_("thời hạn giải quyết"), max_digits=6, decimal_places=2)
     time_limit_unit = models.CharField(
         _("đơn vị thời hạn"),

@@ -16,6 +16,7 @@ from citizens.roles import HANDLING_ROLES
 from procedures import formschema
 from procedures.deadlines import TimeUnit
 from procedures.errors import InvalidInput
+from procedures.fees import TIMINGS, base_fee, fee_items_problems
 from procedures.models import Agency, Field, OnlineLevel, Procedure, ProcedureStep, ProcedureVersion, VersionStatus
 from procedures.vocabulary import COPY_TYPES
 
@@ -54,6 +55,15 @@ def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None =
                 problems.append(
                     _("Bước %(i)s: cơ quan chưa có cán bộ vai trò '%(r)s'.") % {"i": index, "r": step["role"]}
                 )
+    problems.extend(
+        fee_items_problems(
+            version_spec.get("fee_items"),
+            field_keys=_all_field_keys(version_spec.get("fields") or []),
+            case_codes={c.get("code") for c in version_spec.get("cases") or [] if isinstance(c, Mapping)},
+        )
+    )
+    if version_spec.get("payment_timing", "after_appraisal") not in TIMINGS:
+        problems.append(_("Thời điểm thanh toán không hợp lệ."))
     if limit_value is not None:
         # A within-the-day procedure (value 0) may allot fractions of its one day.
         ceiling = limit_value if limit_value > 0 else Decimal(1)
@@ -74,6 +84,15 @@ def version_problems(version_spec: Mapping[str, Any], *, agency: Agency | None =
     problems += _case_problems(version_spec.get("cases") or [])
     problems += _routing_problems(version_spec.get("routing_rules") or [], version_spec, agency=agency)
     return problems
+
+
+def _all_field_keys(fields: list) -> set[str]:
+    keys = set()
+    for field in fields:
+        if isinstance(field, Mapping):
+            keys.add(field.get("key"))
+            keys |= {sub.get("key") for sub in field.get("fields") or [] if isinstance(sub, Mapping)}
+    return keys
 
 
 def _document_problems(documents: list) -> list[str]:
@@ -239,8 +258,9 @@ def version_write(*, version: ProcedureVersion, spec: Mapping[str, Any]) -> Proc
     except (InvalidOperation, TypeError, ValueError, KeyError) as exc:
         raise InvalidInput(_("Mẫu thủ tục chưa hợp lệ."), errors={"version": [str(exc)]}) from exc
     version.effective_date = effective
-    version.fee = int(spec.get("fee") or 0)
     version.fee_note = spec.get("fee_note", "")
+    version.fee_items = list(spec.get("fee_items") or [])
+    version.payment_timing = spec.get("payment_timing") or "after_appraisal"
     version.time_limit_value = limit_value
     version.time_limit_unit = limit.get("unit", TimeUnit.WORKING_DAYS)
     version.same_day_cutoff = cutoff
@@ -248,6 +268,8 @@ def version_write(*, version: ProcedureVersion, spec: Mapping[str, Any]) -> Proc
     version.form_fields = list(spec.get("fields") or [])
     version.documents = list(spec.get("documents") or [])
     version.cases = list(spec.get("cases") or [])
+    # With fee items the single `fee` is derived (the general case's fee), so lists and the API stay consistent.
+    version.fee = base_fee(version) if version.fee_items else int(spec.get("fee") or 0)
     version.routing_rules = list(spec.get("routing_rules") or [])
     version.result_template = spec.get("result_template", "")
     version.save()
@@ -286,6 +308,8 @@ def _normalised(spec: Mapping[str, Any]) -> dict:
         "effective_date": effective.isoformat() if isinstance(effective, date) else (effective or None),
         "fee": int(spec.get("fee") or 0),
         "fee_note": spec.get("fee_note", ""),
+        "fee_items": list(spec.get("fee_items") or []),
+        "payment_timing": spec.get("payment_timing") or "after_appraisal",
         "time_limit": {
             "value": _decimal_str(limit.get("value", 0)),
             "unit": limit.get("unit", TimeUnit.WORKING_DAYS),
@@ -317,6 +341,8 @@ def version_export(version: ProcedureVersion) -> dict:
             "effective_date": version.effective_date,
             "fee": version.fee,
             "fee_note": version.fee_note,
+            "fee_items": version.fee_items,
+            "payment_timing": version.payment_timing,
             "time_limit": {
                 "value": version.time_limit_value,
                 "unit": version.time_limit_unit,

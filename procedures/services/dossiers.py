@@ -19,6 +19,7 @@ from citizens.roles import HANDLING_ROLES, Role
 from procedures import deadlines, formschema, hooks
 from procedures.enums import EDITABLE, FINAL
 from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
+from procedures.fees import dossier_fee_breakdown
 from procedures.models import (
     Channel,
     Department,
@@ -38,6 +39,7 @@ from procedures.services.calendar import portal_tz, working_calendar
 from procedures.services.codes import dossier_code_next
 from procedures.workflow import (
     INTERNAL_ACTIONS,
+    SYSTEM,
     TRANSITIONS,
     Action,
     is_available,
@@ -212,17 +214,21 @@ def dossier_perform_action(
     *,
     dossier_id: UUID | str,
     action: Action | str,
-    actor: User,
+    actor: User | None,
     version: int | None,
     payload: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    system: bool = False,
 ) -> Dossier:
     """Apply a workflow action atomically: lock the row, check version, state and role, apply the effect, write the
     event and queue the notifications to send after commit.
 
     Checks in this order, so the answer never depends on a race: NotFound (not visible to the actor; never reveals
     another person's dossier), InvalidInput (no version), StaleVersion, ActionNotAvailable (the state does not offer
-    the action), ActionForbidden (the actor's roles may not do it), InvalidInput (payload missing or invalid)."""
+    the action), ActionForbidden (the actor's roles may not do it), InvalidInput (payload missing or invalid).
+
+    `system=True` (no actor): the portal itself acts, holding only the SYSTEM role (the payments app applying `pay`
+    for a verified provider notification); no request path passes it."""
     if payload is not None and not isinstance(payload, Mapping):
         raise InvalidInput(
             _("Dữ liệu thao tác phải là một đối tượng."), errors={"payload": [_("Phải là một đối tượng.")]}
@@ -235,14 +241,19 @@ def dossier_perform_action(
         raise InvalidInput(
             _("Thao tác không hợp lệ."), errors={"action": [_("Thao tác '%(a)s' không tồn tại.") % {"a": action}]}
         )
-    dossier = dossier_get_for(dossier_id=dossier_id, user=actor, lock=True)
+    if system:
+        if actor is not None:
+            raise ValueError("A system action has no actor.")
+        dossier = _dossier_locked(dossier_id)
+    else:
+        dossier = dossier_get_for(dossier_id=dossier_id, user=actor, lock=True)
     if version is None:
         raise InvalidInput(_("Thiếu phiên bản hồ sơ."), errors={"version": [_("Trường này là bắt buộc.")]})
     _check_version(dossier, version)
 
     steps = dossier_steps(dossier.procedure_version_id)
     facts = dossier_facts(dossier, steps)
-    roles = actor_roles(dossier, actor)
+    roles = {SYSTEM} if system else actor_roles(dossier, actor)
     if not roles & roles_ever_allowed(action, [step.role for step in steps]):
         # Asking for an action one's roles never allow is a permission error, whatever the state (API.md).
         raise ActionForbidden(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
@@ -291,6 +302,17 @@ def dossier_perform_action(
     # Same transaction: statistics, the outbox and whatever else is registered change with the dossier or not at all.
     hooks.run_event_hooks(event=event, dossier=dossier)
     return dossier
+
+
+def _dossier_locked(dossier_id: UUID | str) -> Dossier:
+    try:
+        return (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version", "procedure", "agency")
+            .get(pk=dossier_id)
+        )
+    except (Dossier.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound(_("Không tìm thấy hồ sơ."))
 
 
 def _require(action: Action, payload: Mapping[str, Any]) -> None:
@@ -393,14 +415,26 @@ def _effect_submit(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
     if errors:
         # Every problem at once, so the applicant fixes the dossier in one pass.
         raise InvalidInput(_("Hồ sơ chưa đầy đủ: hãy bổ sung các mục được nêu."), errors=errors)
+    fees = dossier_fee_breakdown(dossier).total
+    if (
+        version.payment_timing == "at_filing"
+        and dossier.channel == Channel.ONLINE
+        and fees > 0
+        and (dossier.paid_at is None or dossier.fee_amount < fees)
+    ):
+        # Paid at filing: only the payments service, on a verified notification, sets paid_at on a draft.
+        raise InvalidInput(
+            _("Thủ tục này thu phí, lệ phí khi nộp: hãy thanh toán trước khi nộp hồ sơ."),
+            errors={"fees": [_("Chưa thanh toán %(amount)s đồng.") % {"amount": f"{fees:,}".replace(",", ".")}]},
+        )
     dossier.code = dossier_code_next(agency=dossier.agency, at=now)
     dossier.submitted_at = now
     if steps:
         dossier.department = Department.objects.filter(
             agency_id=dossier.agency_id, code=steps[0].department_code
         ).first()
-    case = _case(dossier)
-    dossier.fee_amount = int(case["fee"]) if case and case.get("fee") is not None else version.fee
+    # The one fee computation (procedures/fees.py): what the review page showed is what is owed.
+    dossier.fee_amount = fees
     return {"code": dossier.code}
 
 
@@ -518,7 +552,11 @@ def _effect_request_payment(dossier: Dossier, *, payload, **_ctx) -> dict:
 
 def _effect_pay(dossier: Dossier, *, payload, now, **_ctx) -> dict:
     dossier.paid_at = now
-    return {"amount": dossier.fee_amount, "reference": str(payload.get("reference", ""))[:100]}
+    return {
+        "amount": dossier.fee_amount,
+        "reference": str(payload.get("reference", ""))[:100],
+        "provider": str(payload.get("provider", ""))[:20],
+    }
 
 
 def _effect_complete(dossier: Dossier, *, payload, now, **_ctx) -> dict:

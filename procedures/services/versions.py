@@ -19,6 +19,8 @@ from procedures.services.catalogue import version_export, version_write
 NEW_VERSION_SPEC: dict[str, Any] = {
     "fee": 0,
     "fee_note": "",
+    "fee_items": [],
+    "payment_timing": "after_appraisal",
     "time_limit": {"value": "5", "unit": "working_days", "same_day_cutoff": None},
     "supplement_policy": "pause",
     "cases": [],
@@ -130,7 +132,15 @@ def version_diff(old: ProcedureVersion, new: ProcedureVersion) -> dict[str, Any]
     steps by position, and the scalar settings (fee, time limit, policy, routing, result template)."""
     a, b = version_export(old), version_export(new)
     settings = []
-    for attr in ("fee", "fee_note", "effective_date", "supplement_policy", "result_template"):
+    for attr in (
+        "fee",
+        "fee_note",
+        "fee_items",
+        "payment_timing",
+        "effective_date",
+        "supplement_policy",
+        "result_template",
+    ):
         if a.get(attr) != b.get(attr):
             settings.append({"attr": attr, "old": a.get(attr), "new": b.get(attr)})
     for attr in ("value", "unit", "same_day_cutoff"):

@@ -1,5 +1,5 @@
-"""The applicant's steps around a dossier: review before submitting, the confirmation, paying a fee through the
-payment provider, taking the electronic result, and rating the service.
+"""The applicant's steps around a dossier: review before submitting, the confirmation, taking the electronic
+result, and rating the service (paying a fee is the payments app's).
 
 Thin: each view reads through `procedures.selectors`, writes through a service, and says what happened.
 """
@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from procedures import formschema
-from procedures.display import is_english, localized, money_display, status_label, status_tone
+from procedures.display import fee_table, is_english, localized, money_display, status_label, status_tone
 from procedures.errors import DomainError, NotFound
+from procedures.fees import dossier_fee_breakdown
 from procedures.models import DocumentKind, Rating, Status
-from procedures.payments import PaymentError, get_provider
 from procedures.selectors import dossier_detail_for
 from procedures.services.documents import document_open_for
 from procedures.services.dossiers import dossier_perform_action
-from procedures.services.payments import payment_confirm, payment_start
 from procedures.services.ratings import rating_can_rate, rating_create
 from procedures.workflow import Action
 
@@ -78,6 +77,7 @@ def dossier_review(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         version.form_fields, dossier.data, partial=False, lang="en" if is_english() else "vi"
     )
     missing_docs = [d["name"] for d in documents if d["required"] and not d["files"]]
+    fees = fee_table(dossier_fee_breakdown(dossier, lang="en" if is_english() else "vi"))
     context = {
         "dossier": dossier,
         "rows": _rows(dossier),
@@ -86,6 +86,13 @@ def dossier_review(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "missing_docs": missing_docs,
         "ready": not problems and not missing_docs,
         "submit_action": "submit" if dossier.status == Status.DRAFT else "supplement",
+        # The same computation the submission stores and the payment asks for (procedures/fees.py).
+        "fees": fees,
+        # Fees collected at filing: "Pay and submit" leads to the payment page instead of submitting.
+        "pay_first": dossier.status == Status.DRAFT
+        and version.payment_timing == "at_filing"
+        and fees["total"] > 0
+        and dossier.paid_at is None,
     }
     return render(request, "procedures/dossier_review.html", context)
 
@@ -97,52 +104,6 @@ def dossier_submitted(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     if not dossier.code:
         return redirect("dossier-detail", dossier_id=dossier.pk)
     return render(request, "procedures/dossier_submitted.html", {"dossier": dossier})
-
-
-@login_required
-def dossier_payment(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
-    """The fee the agency requested, and "Thanh toán": start a payment and go to the provider's page."""
-    dossier = _own(request, dossier_id)
-    if request.method == "POST":
-        try:
-            started = payment_start(dossier_id=dossier.pk, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("dossier-detail", dossier_id=dossier.pk)
-        return redirect(started.redirect_url)
-    if dossier.status != Status.AWAITING_PAYMENT:
-        messages.info(request, _("Hồ sơ không có khoản nào đang chờ thanh toán."))
-        return redirect("dossier-detail", dossier_id=dossier.pk)
-    return render(request, "procedures/payment.html", {"dossier": dossier})
-
-
-def payment_sandbox(request: HttpRequest, token: str) -> HttpResponse:
-    """The sandbox gateway's own page (stands in for a bank's): shows the transaction and confirms or cancels it."""
-    provider = get_provider("sandbox")
-    try:
-        payment = provider.verify(token)
-    except PaymentError:
-        return render(request, "procedures/payment_sandbox.html", {"invalid": True}, status=400)
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect("account_login")
-        if "cancel" in request.POST:
-            messages.info(request, _("Bạn đã huỷ giao dịch thanh toán."))
-            return redirect("dossier-detail", dossier_id=payment.dossier_id)
-        try:
-            payment_confirm(token=token, actor=request.user, provider=provider)
-        except NotFound:
-            raise Http404
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Thanh toán thành công. Mã giao dịch: %(reference)s.") % {"reference": payment.reference},
-            )
-        return redirect("dossier-detail", dossier_id=payment.dossier_id)
-    context = {"payment": payment, "amount": money_display(payment.amount), "token": token}
-    return render(request, "procedures/payment_sandbox.html", context)
 
 
 @login_required

@@ -6,15 +6,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from procedures.blank_form import blank_form_pdf, legal_basis_items
 from procedures.display import (
     decimal_display,
+    grouped,
     localized,
     money_display,
     time_limit_display,
 )
 from procedures.errors import DomainError
+from procedures.fees import KINDS, TIMINGS, base_fee, fee_breakdown, fee_items, is_fee_bearing, item_description
 from procedures.models import Channel, OnlineLevel
 from procedures.selectors import procedure_get
 from procedures.vocabulary import APPLICANT_TYPE_LABELS, COPY_TYPE_LABELS, mime_display
@@ -67,7 +70,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             )
             if case.get("time_limit")
             else "",
-            "fee": money_display(case["fee"]) if case.get("fee") is not None else "",
+            "fee": money_display(fee_breakdown(version=version, case_code=case.get("code", "")).total),
         }
         for case in version.cases
     ]
@@ -93,7 +96,9 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "time_limit_short": time_limit_display(
             version.time_limit_value, version.time_limit_unit, version.same_day_cutoff, short=True
         ),
-        "fee": money_display(version.fee),
+        "fee": money_display(base_fee(version)),
+        "fee_items": _fee_items(version),
+        "payment_timing": TIMINGS.get(version.payment_timing) if is_fee_bearing(version) else "",
         "legal_basis": legal_basis_items(procedure.legal_basis),
         "filing_url": filing_url(request, procedure.code),
     }
@@ -112,3 +117,18 @@ def procedure_blank_form(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="to-khai-{procedure.code}.pdf"'
     return response
+
+
+def _fee_items(version) -> list[dict]:
+    """Each fee item in words ("8.000 đồng mỗi bản"), from the same items the amount is computed from."""
+    case_names = {c.get("code"): localized(c) for c in version.cases}
+    case_names[""] = _("Trường hợp thông thường")
+    return [
+        {
+            "name": localized(item),
+            "kind": KINDS.get(item.get("kind"), ""),
+            "text": item_description(item, money=grouped),
+            "cases": ", ".join(str(case_names.get(code, code)) for code in item.get("cases") or []),
+        }
+        for item in fee_items(version)
+    ]

@@ -173,6 +173,12 @@ def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
         "is_applicant": is_applicant,
         "editable": is_applicant and dossier.status in EDITABLE,
         "can_pay": is_applicant and dossier.status == Status.AWAITING_PAYMENT and bool(dossier.fee_amount),
+        # E-receipts of paid fees (the payments app's records, read through the reverse relation it declares).
+        "receipts": list(
+            dossier.payment_attempts.filter(status="paid").order_by("finished_at").values("pk", "receipt_number")
+        )
+        if hasattr(dossier, "payment_attempts")
+        else [],
         "rating": Rating.objects.filter(dossier_id=dossier.pk).first(),
         "can_rate": is_applicant and dossier.status == Status.DELIVERED,
         "supplement_request": _supplement_request(events) if dossier.status == Status.SUPPLEMENT_REQUESTED else None,

@@ -26,6 +26,7 @@ from procedures.display import (
 )
 from procedures.enums import EDITABLE
 from procedures.errors import DomainError, InvalidInput, NotFound
+from procedures.fees import fee_breakdown
 from procedures.formschema.html import (
     build_widgets,
     edit_groups,
@@ -100,7 +101,7 @@ def _form_context(
         {
             "code": case.get("code", ""),
             "name": text_in(case, "name", lang),
-            "fee": money_display(case["fee"]) if case.get("fee") is not None else "",
+            "fee": money_display(fee_breakdown(version=version, case_code=case.get("code", "")).total),
             "time_limit": time_limit_display(
                 case["time_limit"].get("value"),
                 case["time_limit"].get("unit", "working_days"),

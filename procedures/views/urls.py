@@ -18,11 +18,8 @@ urlpatterns = [
     path("ho-so/<uuid:dossier_id>/thao-tac/", dossiers.dossier_action, name="dossier-action"),
     path("ho-so/<uuid:dossier_id>/xem-lai/", applicant.dossier_review, name="dossier-review"),
     path("ho-so/<uuid:dossier_id>/da-nop/", applicant.dossier_submitted, name="dossier-submitted"),
-    path("ho-so/<uuid:dossier_id>/thanh-toan/", applicant.dossier_payment, name="dossier-payment"),
     path("ho-so/<uuid:dossier_id>/ket-qua/<uuid:document_id>/", applicant.result_download, name="dossier-result"),
     path("ho-so/<uuid:dossier_id>/danh-gia/", applicant.dossier_rate, name="dossier-rate"),
-    # The sandbox payment gateway's page (a real provider's page lives on the provider's site).
-    path("thanh-toan-thu/<str:token>/", applicant.payment_sandbox, name="payment-sandbox"),
     path("tra-cuu/", tracking.track_search, name="track"),
     # The receipt's QR code encodes this path; keep it stable.
     path("track/<str:code>/", tracking.track_detail, name="track-detail"),

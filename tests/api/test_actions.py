@@ -111,7 +111,8 @@ def test_staff_may_not_submit_or_pay_for_the_applicant(world):
     dossier = ok(act(world.specialist, dossier, "request_payment", amount=50000))
     assert dossier["status"] == "awaiting_payment" and dossier["fee_amount"] == 50000
     assert act(world.reception, dossier, "pay").status_code == 403
-    assert ok(act(world.citizen, dossier, "pay"))["status"] == "processing"
+    # Nobody pays through the actions endpoint, the applicant included (only a verified provider notification).
+    assert act(world.citizen, dossier, "pay", reference="I-did-not-pay").status_code == 403
 
 
 # --- 409: not now ----------------------------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ def test_admin_builds_and_publishes_then_citizen_files(page, tmp_path, capsys):
     page.get_by_role("button", name="Lưu và sang phần tiếp").click()
     page.wait_for_url(re.compile(r"/sua/cases/$"))
     page.get_by_role("button", name="Lưu và sang phần tiếp").click()
+    page.wait_for_url(re.compile(r"/sua/fees/$"))  # no fee items: free
+    page.get_by_role("button", name="Lưu và sang phần tiếp").click()
 
     page.wait_for_url(re.compile(r"/sua/workflow/$"))
     steps = [

@@ -1,4 +1,5 @@
-"""The language switcher, and paying a requested fee through the sandbox provider, in Chromium."""
+"""The language switcher, and paying a requested fee through the local fake gateway (a real HTTP server), in
+Chromium: the gateway notifies the live portal before sending the browser back."""
 
 from __future__ import annotations
 
@@ -33,7 +34,23 @@ def test_language_switch_changes_visible_strings(page):
     assert page.locator("html").get_attribute("lang") == "vi"
 
 
-def test_citizen_pays_a_requested_fee_in_the_sandbox(page):
+@pytest.fixture
+def gateway(page, live_server, settings):
+    from payments.fakegateway import FakeGateway
+
+    gateway = FakeGateway(secret="browser-secret", tmn_code="FAKEBRWS", ipn_url=f"{live_server.url}/payments/fake/ipn/")
+    gateway.start()
+    settings.PAYMENTS_FAKE_ALLOWED = True
+    settings.FAKEPAY_URL = gateway.url
+    settings.FAKEPAY_TMN_CODE = "FAKEBRWS"
+    settings.FAKEPAY_HASH_SECRET = "browser-secret"
+    settings.PAYMENT_PROVIDERS = ["fake"]
+    settings.SITE_URL = live_server.url
+    yield gateway
+    gateway.stop()
+
+
+def test_citizen_pays_a_requested_fee_through_the_fake_gateway(page, gateway):
     world = World()
     verified(world.citizen)
     dossier = dossier_create(applicant=world.citizen, procedure_code=world.procedure.code, data=VALID_DATA)
@@ -67,11 +84,13 @@ def test_citizen_pays_a_requested_fee_in_the_sandbox(page):
 
     assert axe_violations(page) == []
     page.get_by_role("button", name="Thanh toán").click()
-    page.wait_for_url(re.compile("/thanh-toan-thu/"))
-    page.get_by_role("button", name="Xác nhận thanh toán").click()
+    page.wait_for_url(re.compile(re.escape(gateway.url)))
+    assert page.get_by_test_id("amount").inner_text() == "50.000 đồng"
+    page.get_by_role("button", name="Thanh toán").click()
     page.wait_for_url(re.compile(rf"/ho-so/{dossier.pk}/$"))
     assert "Thanh toán thành công" in page.content()
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING and dossier.paid_at is not None
     event = dossier.events.get(action="pay")
-    assert event.payload["reference"].startswith("SBX-")
+    assert event.actor is None and event.payload["provider"] == "fake"
+    assert gateway.sent[-1][2] == {"RspCode": "00", "Message": "Confirm Success"}

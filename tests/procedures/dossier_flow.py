@@ -12,7 +12,7 @@ from typing import Any
 
 from citizens.models import User
 from procedures.models import Document, DocumentKind, Dossier, Outcome, Status
-from procedures.services.dossiers import dossier_create
+from procedures.services.dossiers import dossier_create, dossier_perform_action
 from procedures.workflow import Action
 from tests.conftest import PDF_BYTES, VALID_DATA, at
 from tests.helpers import act
@@ -109,6 +109,15 @@ def new_draft(
     for requirement in documents:
         attach(dossier, requirement, by=applicant)
     return dossier
+
+
+def system_pay(dossier: Dossier | Any, *, now: datetime, **payload) -> Dossier:
+    """`pay` as the payments service applies it on a verified provider notification (no person may)."""
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    version = Dossier.objects.values_list("version", flat=True).get(pk=pk)
+    return dossier_perform_action(
+        dossier_id=pk, action=Action.PAY, actor=None, system=True, version=version, payload=payload, now=now
+    )
 
 
 def drive(

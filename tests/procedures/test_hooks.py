@@ -9,7 +9,12 @@ from procedures import hooks
 
 def test_event_hooks_run_in_the_registered_order():
     # records first: the signed result is part of completing, so a signing failure rolls back before anything counts.
-    assert [hook.name for hook in hooks.event_hooks()] == ["records.results", "dashboard.stats", "notifications.outbox"]
+    assert [hook.name for hook in hooks.event_hooks()] == [
+        "records.results",
+        "dashboard.stats",
+        "payments.requests",
+        "notifications.outbox",
+    ]
 
 
 def test_document_hooks_are_listed():

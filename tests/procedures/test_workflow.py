@@ -21,7 +21,7 @@ from procedures.services.calendar import portal_tz, working_calendar
 from procedures.services.dossiers import dossier_perform_action
 from procedures.workflow import STEP_ROLE, TRANSITIONS, Action, DossierFacts, available_actions, target_status
 from tests.conftest import World, at, module_world
-from tests.procedures.dossier_flow import STATES, T0, act, drive, new_draft, split_state
+from tests.procedures.dossier_flow import STATES, T0, act, drive, new_draft, split_state, system_pay
 
 world = module_world()  # the tests only read the world
 
@@ -82,13 +82,14 @@ EXPECTED: dict[Action, dict[str, tuple[str, set[str]]]] = {
     Action.FORWARD: {P1: (P2, {RECEPTION}), P2: (P3, {SPECIALIST})},
     # send_back: step k -> k-1, leader; there is no step before the first.
     Action.SEND_BACK: {P2: (P1, {LEADER}), P3: (P2, {LEADER})},
-    # request_payment: processing -> awaiting_payment, specialist; pay: back, applicant.
+    # request_payment: processing -> awaiting_payment, specialist; pay: back, by the system alone (a verified
+    # provider notification, payments app): no person may, see test_payment_round_trip_keeps_the_step.
     Action.REQUEST_PAYMENT: {
         P1: ("awaiting_payment", {SPECIALIST}),
         P2: ("awaiting_payment", {SPECIALIST}),
         P3: ("awaiting_payment", {SPECIALIST}),
     },
-    Action.PAY: {"awaiting_payment": (P2, {OWNER})},
+    Action.PAY: {"awaiting_payment": (P2, set())},
     # complete: last step only, by its role (leader here).
     Action.COMPLETE: {P3: ("completed", {LEADER})},
     # deliver: completed -> delivered, reception or the applicant downloading the e-result (the matrix's completed
@@ -516,12 +517,18 @@ def test_withdraw_after_acceptance_needs_reception_then_approve_or_reject(world,
 def test_payment_round_trip_keeps_the_step(world):
     dossier = drive(world, "awaiting_payment")
     assert (dossier.fee_amount, dossier.paid_at) == (50000, None)
-    with pytest.raises(ActionForbidden):
-        act(dossier, Action.PAY, world.reception, now=later(2))
-    dossier = act(dossier, Action.PAY, world.citizen, now=later(2), reference="VNPAY-123")
+    for person in (world.reception, world.citizen, world.specialist, world.leader):
+        with pytest.raises(ActionForbidden):
+            act(dossier, Action.PAY, person, now=later(2), reference="I-did-not-pay")
+    with pytest.raises(ValueError):  # the system acts alone, never on someone's behalf
+        dossier_perform_action(
+            dossier_id=dossier.pk, action=Action.PAY, actor=world.citizen, system=True, version=dossier.version
+        )
+    dossier = system_pay(dossier, now=later(2), reference="VNPAY-123", provider="vnpay")
     assert (dossier.status, dossier.current_step, dossier.paid_at) == (Status.PROCESSING, 2, later(2))
     event = DossierEvent.objects.filter(dossier=dossier).latest("id")
-    assert event.payload == {"amount": 50000, "reference": "VNPAY-123"}
+    assert event.payload == {"amount": 50000, "reference": "VNPAY-123", "provider": "vnpay"}
+    assert event.actor is None
     # A second request is unpaid again until paid.
     dossier = act(dossier, Action.REQUEST_PAYMENT, world.specialist, now=later(3), amount=20000)
     assert (dossier.fee_amount, dossier.paid_at) == (20000, None)

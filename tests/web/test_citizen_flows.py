@@ -7,11 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from procedures.errors import ActionNotAvailable, InvalidInput
+from procedures.errors import ActionNotAvailable
 from procedures.models import Dossier, Rating, Status
 from procedures.services.documents import document_upload
 from procedures.services.dossiers import dossier_create
-from procedures.services.payments import payment_confirm, payment_start
 from procedures.services.ratings import rating_create
 from procedures.workflow import Action
 from tests.conftest import PDF_BYTES, VALID_DATA
@@ -88,23 +87,22 @@ def test_autosave_creates_a_draft_then_keeps_valid_answers_only(world):
     assert dossier.data["national_id"] == "001203004567"
 
 
-def test_payment_through_the_sandbox_records_pay_with_the_reference(world):
+def test_the_payment_page_shows_the_fees_and_sends_the_payer_to_the_provider(world, settings):
+    settings.PAYMENTS_FAKE_ALLOWED = True
+    settings.PAYMENT_PROVIDERS = ["fake"]
+    settings.FAKEPAY_URL = "http://127.0.0.1:9"
     dossier = accepted(world)
     act(dossier, Action.FORWARD, world.reception)
     act(dossier, Action.REQUEST_PAYMENT, world.specialist, amount=50000)
-    started = payment_start(dossier_id=dossier.pk, actor=world.citizen)
-    token = started.redirect_url.rstrip("/").rsplit("/", 1)[1]
-    with pytest.raises(InvalidInput):
-        payment_confirm(token=token + "x", actor=world.citizen)
+    assert browser(world.citizen2).get(reverse("dossier-payment", kwargs={"dossier_id": dossier.pk})).status_code == 404
     client = browser(world.citizen)
-    assert "50.000" in text(client.get(started.redirect_url))
-    response = client.post(started.redirect_url, {"confirm": ""})
-    assert response.status_code == 302
+    page = text(client.get(reverse("dossier-payment", kwargs={"dossier_id": dossier.pk})))
+    assert "50.000" in page and "Cổng thử nghiệm" in page
+    response = client.post(reverse("dossier-payment", kwargs={"dossier_id": dossier.pk}), {"provider": "fake"})
+    assert response.status_code == 302 and response["Location"].startswith("http://127.0.0.1:9/paymentv2/")
     dossier.refresh_from_db()
-    assert dossier.status == Status.PROCESSING and dossier.paid_at
-    assert dossier.events.get(action="pay").payload["reference"] == started.reference
-    with pytest.raises(ActionNotAvailable):
-        payment_confirm(token=token, actor=world.citizen)  # paid once only
+    # Starting a payment pays nothing: only the provider's verified notification does (tests/payments).
+    assert dossier.status == Status.AWAITING_PAYMENT and dossier.paid_at is None
 
 
 def test_downloading_the_result_delivers_online_and_then_rating_is_possible(world):

@@ -177,15 +177,30 @@ def test_sections_render_existing_content_and_saving_unchanged_keeps_it(world, a
     client = login(admin_user)
     client.post(f"{BASE}{procedure.code}/tao-ban-nhap/")
     draft = procedure.versions.get(status=VersionStatus.DRAFT)
-    before = (draft.form_fields, draft.documents, draft.cases, list(draft.steps.values_list("name", flat=True)))
-    for section in ("settings", "fields", "documents", "cases", "workflow"):
+    before = (
+        draft.form_fields,
+        draft.documents,
+        draft.cases,
+        list(draft.steps.values_list("name", flat=True)),
+        draft.fee_items,
+        draft.payment_timing,
+    )
+    assert draft.fee_items  # the birth registration's copy and late fees
+    for section in ("settings", "fields", "documents", "cases", "fees", "workflow"):
         page = client.get(f"{BASE}{procedure.code}/sua/{section}/")
         assert page.status_code == 200, section
         form_data = _resubmit(page)
         response = client.post(f"{BASE}{procedure.code}/sua/{section}/", form_data)
         assert response.status_code == 302, (section, response.content.decode()[:3000])
     draft.refresh_from_db()
-    after = (draft.form_fields, draft.documents, draft.cases, list(draft.steps.values_list("name", flat=True)))
+    after = (
+        draft.form_fields,
+        draft.documents,
+        draft.cases,
+        list(draft.steps.values_list("name", flat=True)),
+        draft.fee_items,
+        draft.payment_timing,
+    )
     assert after == before
 
 
