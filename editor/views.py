@@ -40,6 +40,7 @@ from editor.forms import (
     fields_initial,
     fields_spec,
 )
+from portal import jsonsafe
 from procedures import formschema
 from procedures.errors import InvalidInput
 from procedures.models import Agency, Field, Procedure, ProcedureVersion, VersionStatus
@@ -185,10 +186,10 @@ def procedure_import_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Chọn tệp JSON và cơ quan."))
         return redirect("procedure_editor:list")
     try:
-        template = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
+        template = jsonsafe.loads(form.cleaned_data["file"].read())
         code = template["code"]
         template["version"]  # noqa: B018 - a template without a version is not a template
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError):  # jsonsafe.InvalidJSON is a ValueError
         messages.error(request, _("Tệp không phải mẫu thủ tục JSON hợp lệ."))
         return redirect("procedure_editor:list")
     existing = Procedure.objects.filter(code=code).select_related("agency").first()

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("procedures.views.urls")),
 ]
 
+handler400 = "portal.errors.bad_request"
 handler404 = "portal.errors.not_found"
 handler500 = "portal.errors.server_error"

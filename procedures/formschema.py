@@ -92,6 +92,7 @@ DEFAULT_MAX_LENGTH = {"text": 1000, "textarea": 20000, "email": 254, "phone": 20
 STREET_MAX_LENGTH = 500
 ADDRESS_PARTS = ("province", "commune", "street")
 
+DATE_RANGE = (date(1900, 1, 1), date(2100, 12, 31))
 VIETNAM_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -565,6 +566,10 @@ def _v_number(field: Mapping, value: Any, path: str, labels: tuple[str, str], ou
     if not _is_number(value):
         out.add(path, labels, _m_type("phải là một số.", "must be a number."))
         return
+    # "integer": true for counts (copies, people) and money in đồng: 1.5 copies is not a request anyone can serve.
+    if field.get("integer") is True and isinstance(value, float) and not value.is_integer():
+        out.add(path, labels, _m_type("phải là số nguyên.", "must be a whole number."))
+        return
     low, high = field.get("min"), field.get("max")
     if _is_number(low) and value < low:
         out.add(path, labels, _m_min_value(low))
@@ -580,6 +585,9 @@ def _v_date(field: Mapping, value: Any, path: str, labels: tuple[str, str], out:
             labels,
             _m_invalid("invalid_date", "phải là ngày hợp lệ (YYYY-MM-DD).", "must be a valid date (YYYY-MM-DD)."),
         )
+        return
+    if not DATE_RANGE[0] <= parsed <= DATE_RANGE[1]:  # no person or deed of this portal lies outside it
+        out.add(path, labels, _m_date_min(DATE_RANGE[0]) if parsed < DATE_RANGE[0] else _m_date_max(DATE_RANGE[1]))
         return
     low, high = _date_bound(field.get("min"), out.today), _date_bound(field.get("max"), out.today)
     if low is not None and parsed < low:

@@ -339,6 +339,7 @@ _BIRTH = {
                 "number",
                 "Số bản sao Giấy khai sinh đề nghị cấp",
                 "Number of certified copies wanted",
+                integer=True,
                 help="Mỗi bản sao 8.000 đồng; để 0 nếu không cần.",
                 help_en="8,000 VND per copy; enter 0 if none.",
                 min=0,
@@ -534,6 +535,7 @@ _DEATH = {
                 "number",
                 "Số bản sao Trích lục khai tử đề nghị cấp",
                 "Number of copies of the extract wanted",
+                integer=True,
                 help="Để 0 nếu không cần bản sao.",
                 help_en="Enter 0 if none.",
                 min=0,
@@ -688,6 +690,7 @@ _MARRIAGE = {
                 "number",
                 "Số bản sao trích lục kết hôn đề nghị cấp",
                 "Number of copies of the marriage extract wanted",
+                integer=True,
                 help="8.000 đồng/bản; để 0 nếu không cần.",
                 help_en="8,000 VND per copy; enter 0 if none.",
                 min=0,
@@ -926,6 +929,7 @@ _JUDICIAL_RECORD = {
                 "number",
                 "Số lượng Phiếu đề nghị cấp",
                 "Number of certificates wanted",
+                integer=True,
                 help="Từ Phiếu thứ 3 trở đi thu thêm phí.",
                 help_en="An extra charge applies from the third certificate.",
                 min=1,
@@ -1085,6 +1089,7 @@ _HOUSEHOLD_BUSINESS = {
                 "number",
                 "Vốn kinh doanh (đồng)",
                 "Business capital (VND)",
+                integer=True,
                 min=0,
                 max=100000000000,
             ),
@@ -1093,6 +1098,7 @@ _HOUSEHOLD_BUSINESS = {
                 "number",
                 "Số lao động dự kiến",
                 "Expected number of employees",
+                integer=True,
                 required=False,
                 min=0,
                 max=1000,
@@ -1521,7 +1527,15 @@ _CERTIFIED_COPY = {
             _f("document_title", "text", "Tên giấy tờ, văn bản", "Document title", max=255),
             _f("issuing_authority", "text", "Cơ quan cấp hoặc chứng nhận", "Issuing authority", max=255),
             _f("page_count", "number", "Số trang của bản chính", "Number of pages of the original", min=1, max=500),
-            _f("copies", "number", "Số bản sao cần chứng thực", "Number of copies to certify", min=1, max=50),
+            _f(
+                "copies",
+                "number",
+                "Số bản sao cần chứng thực",
+                "Number of copies to certify",
+                integer=True,
+                min=1,
+                max=50,
+            ),
         ],
         "documents": [
             _doc(
@@ -2589,6 +2603,7 @@ _EXTRACT_COPY = {
                 "number",
                 "Số bản sao đề nghị cấp",
                 "Number of copies wanted",
+                integer=True,
                 help="8.000 đồng/bản.",
                 help_en="8,000 VND per copy.",
                 min=1,
@@ -3022,7 +3037,7 @@ _MARITAL_STATUS = {
                 max=255,
                 visible_if=_if("purpose", "other"),
             ),
-            _f("copies", "number", "Số bản đề nghị cấp", "Number of certificates wanted", min=1, max=10),
+            _f("copies", "number", "Số bản đề nghị cấp", "Number of certificates wanted", integer=True, min=1, max=10),
         ],
         "documents": [
             _doc(
@@ -3134,7 +3149,7 @@ _VERSION_KEYS = {
     "result_template",
 }
 _FIELD_KEYS = {"key", "type", "label", "label_en", "required", "help", "help_en"}
-_FIELD_OPTIONAL_KEYS = {"options", "min", "max", "pattern", "visible_if", "fields"}
+_FIELD_OPTIONAL_KEYS = {"options", "min", "max", "pattern", "visible_if", "fields", "integer"}
 _HEADING_KEYS = {"key", "type", "label", "label_en"}
 _DOCUMENT_KEYS = {"code", "name", "name_en", "required", "copy_type", "accept", "max_bytes"}
 _STEP_KEYS = {"name", "name_en", "role", "department", "allotted_days"}
