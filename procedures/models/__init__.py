@@ -11,6 +11,7 @@ from procedures.models.dossier import (
     Outcome,
     Status,
 )
+from procedures.models.idempotency import IdempotencyKey
 from procedures.models.rating import Rating
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "DossierEvent",
     "DossierPause",
     "Field",
+    "IdempotencyKey",
     "OnlineLevel",
     "Outcome",
     "Procedure",
