@@ -45,6 +45,12 @@ def exception_handler(exc, context):
     elif isinstance(exc, SuspiciousOperation):
         # Django's family of "this request cannot be right" errors (bad multipart, bad headers): bad input, 400.
         exc = exceptions.ParseError(_("Yêu cầu không hợp lệ."))
+    elif isinstance(exc, exceptions.Throttled):
+        wait = f" {int(exc.wait) + 1}" if exc.wait is not None else ""
+        exc = exceptions.Throttled(
+            wait=exc.wait,
+            detail=_("Bạn đã gửi quá nhiều yêu cầu loại này; hãy thử lại sau%(wait)s giây.") % {"wait": wait},
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

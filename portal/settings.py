@@ -232,7 +232,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"tracking": os.environ.get("TRACKING_THROTTLE", "60/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "tracking": os.environ.get("TRACKING_THROTTLE", "60/min"),
+        "dossier_create": os.environ.get("DOSSIER_CREATE_THROTTLE", "30/hour"),
+        "document_upload": os.environ.get("DOCUMENT_UPLOAD_THROTTLE", "300/hour"),
+    },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "portal.parsers.JSONParser",
@@ -282,6 +286,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Every request body: above this the WSGI layer answers 413 from the headers (portal.bodylimit), before any read.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(50 * 1024 * 1024)))
+# Per-user quotas and creation throttles (procedures.services: clear 409/429 messages when reached).
+MAX_OPEN_DRAFTS = int(os.environ.get("MAX_OPEN_DRAFTS", "20"))
+MAX_USER_STORED_BYTES = int(os.environ.get("MAX_USER_STORED_BYTES", str(500 * 1024 * 1024)))
 # Uploads: the web server rejects bodies above this; each requirement sets its own smaller limit.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

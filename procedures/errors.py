@@ -43,3 +43,10 @@ class StaleVersion(DomainError):
 class FileTooLarge(DomainError):
     status_code = 413
     code = "file_too_large"
+
+
+class QuotaExceeded(DomainError):
+    """A per-user quota (open drafts, stored bytes) is reached: the person must finish or remove something first."""
+
+    status_code = 409
+    code = "quota_exceeded"

@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.throttles import CreationThrottle
 from procedures.errors import ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Status
 from procedures.receipts import receipt_pdf
@@ -79,8 +80,9 @@ def _errors(*codes: int) -> dict:
         401: "Not logged in.",
         403: "The dossier is visible but the caller may not change its documents.",
         404: "No such dossier or document, or not the caller's.",
-        409: "The dossier's state does not allow this now.",
+        409: "The dossier's state does not allow this now, or the caller's storage quota is used up.",
         413: "The request or the file is larger than allowed.",
+        429: "Too many uploads in a short time; retry after the time given.",
         503: "PDF rendering is not available on this server.",
     }
     return {code: OpenApiResponse(DocumentErrorSerializer, description=descriptions[code]) for code in codes}
@@ -153,6 +155,9 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
+    def get_throttles(self):
+        return [CreationThrottle("document_upload")]
+
     @extend_schema(
         operation_id="dossier_document_upload",
         summary="Attach a file to a dossier",
@@ -166,7 +171,7 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
         tags=["documents"],
         parameters=[DOSSIER_ID],
         request={"multipart/form-data": DocumentUploadRequestSerializer},
-        responses={201: DocumentSerializer, **_errors(400, 401, 403, 404, 409, 413)},
+        responses={201: DocumentSerializer, **_errors(400, 401, 403, 404, 409, 413, 429)},
     )
     def post(self, request, dossier_id):
         upload = request.FILES.get("file")

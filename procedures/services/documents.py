@@ -19,12 +19,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from citizens.models import User
 from citizens.roles import STAFF_ROLES, Role
 from procedures import hooks
-from procedures.errors import ActionForbidden, ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
+from procedures.errors import ActionForbidden, ActionNotAvailable, FileTooLarge, InvalidInput, NotFound, QuotaExceeded
 from procedures.models import Document, DocumentKind, Dossier, Status
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
 from procedures.services.dossiers import EDITABLE_STATUSES, dossier_get_for
@@ -272,6 +273,18 @@ def _check_editable(dossier: Dossier, actor: User, kind: str) -> None:
 
 
 @transaction.atomic
+def _check_storage_quota(user: User, size: int) -> None:
+    """What one person may keep stored across their dossiers (settings.MAX_USER_STORED_BYTES)."""
+    limit = settings.MAX_USER_STORED_BYTES
+    stored = Document.objects.filter(uploaded_by=user, kind=DocumentKind.INPUT).aggregate(total=Sum("size"))["total"]
+    if (stored or 0) + size > limit:
+        raise QuotaExceeded(
+            _("Bạn đã dùng hết dung lượng lưu trữ (%(mb)s MB). Hãy xoá tệp ở các hồ sơ nháp không dùng đến.")
+            % {"mb": megabytes_text(limit)},
+            errors={"file": [_("Vượt quá dung lượng lưu trữ của bạn.")]},
+        )
+
+
 def document_upload(
     *,
     dossier_id: UUID | str,
@@ -331,6 +344,9 @@ def document_upload(
             _("Hồ sơ đã có quá nhiều tệp (tối đa %(n)s).") % {"n": MAX_DOCUMENTS_PER_DOSSIER},
             errors={"file": [_("Hãy xoá bớt tệp không cần thiết.")]},
         )
+
+    if kind == DocumentKind.INPUT:
+        _check_storage_quota(actor, upload.size)
 
     content_type = sniff_content_type(upload)
     accept = [str(a).lower() for a in (spec.get("accept") or DEFAULT_ACCEPT)]

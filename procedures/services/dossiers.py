@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from citizens.models import StaffMembership, User
 from citizens.roles import Role
 from procedures import deadlines, formschema, hooks
-from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
+from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, QuotaExceeded, StaleVersion
 from procedures.models import (
     Channel,
     Department,
@@ -66,6 +67,15 @@ def dossier_get_for(*, dossier_id: UUID | str, user: User, lock: bool = False) -
 
 
 @transaction.atomic
+def _check_draft_quota(applicant: User) -> None:
+    limit = settings.MAX_OPEN_DRAFTS
+    if Dossier.objects.filter(applicant=applicant, status=Status.DRAFT).count() >= limit:
+        raise QuotaExceeded(
+            _("Bạn đang có %(n)s hồ sơ nháp chưa nộp (tối đa). Hãy nộp hoặc xoá bớt hồ sơ nháp trước khi tạo mới.")
+            % {"n": limit}
+        )
+
+
 def dossier_create(
     *,
     applicant: User,
@@ -94,6 +104,8 @@ def dossier_create(
     if case_code and case_code not in {case.get("code") for case in version.cases}:
         raise InvalidInput(_("Trường hợp không hợp lệ."), errors={"case": [_("Trường hợp không có trong thủ tục.")]})
     cleaned = _checked_data(version.form_fields, data or {}, partial=True, lang=_lang(applicant))
+    if created_by is None:
+        _check_draft_quota(applicant)
     dossier = Dossier.objects.create(
         applicant=applicant,
         procedure=procedure,
