@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_record
 from citizens.models import StaffMembership
 from citizens.roles import Role
 from editor.forms import (
@@ -253,6 +254,7 @@ def draft_publish(request: HttpRequest, code: str) -> HttpResponse:
         for problem in _problems_of(exc):
             messages.error(request, problem)
         return redirect("procedure_editor:detail", code=code)
+    audit_record(action="template.publish", request=request, target=procedure, details={"version": draft.number})
     messages.success(request, _("Đã công bố phiên bản %(n)s; hồ sơ đang xử lý giữ phiên bản cũ.") % {"n": draft.number})
     return redirect("procedure_editor:detail", code=code)
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dashboard",
     "workspace",
     "editor",
+    "audit",
     "portal",
 ]
 
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

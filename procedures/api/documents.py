@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import audit_record
 from portal.throttles import CreationThrottle
 from procedures.errors import ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Status
@@ -219,6 +220,9 @@ class DossierDocumentView(APIView):
             handle = document.file.open("rb")
         except (FileNotFoundError, ValueError):
             raise NotFound(_("Tệp của tài liệu không còn trên máy chủ."))
+        if document.dossier.applicant_id != request.user.pk:  # staff reading a citizen's document
+            details = {"dossier": str(document.dossier_id)}
+            audit_record(action="document.download", request=request, target=document, details=details)
         inline = document.content_type in INLINE_TYPES and request.query_params.get("download") not in {"1", "true"}
         response = FileResponse(handle, content_type=document.content_type)
         response["Content-Disposition"] = content_disposition(document.name, inline=inline)
