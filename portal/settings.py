@@ -293,6 +293,10 @@ MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(50 * 1024 * 1024
 # Per-user quotas and creation throttles (procedures.services: clear 409/429 messages when reached).
 MAX_OPEN_DRAFTS = int(os.environ.get("MAX_OPEN_DRAFTS", "20"))
 MAX_USER_STORED_BYTES = int(os.environ.get("MAX_USER_STORED_BYTES", str(500 * 1024 * 1024)))
+# Malware scanning of every upload by clamd (portal.antivirus): a Unix socket path or host:port; neither = no scanner.
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_TIMEOUT = float(os.environ.get("CLAMAV_TIMEOUT", "30"))
 # Uploads: the web server rejects bodies above this; each requirement sets its own smaller limit.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

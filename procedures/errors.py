@@ -50,3 +50,10 @@ class QuotaExceeded(DomainError):
 
     status_code = 409
     code = "quota_exceeded"
+
+
+class ScannerUnavailable(DomainError):
+    """The malware scanner is configured but cannot be reached: the upload is refused, never let through unscanned."""
+
+    status_code = 503
+    code = "scanner_unavailable"
