@@ -155,6 +155,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     # Reminders and escalation: the task itself checks working days and office hours (ReminderPolicy in the admin).
     "procedures-reminders": {"task": "procedures.tasks.run_reminders", "schedule": timedelta(minutes=15)},
+    # Retention: documents and results past their procedure's archival period, drafts abandoned for 90 days.
+    "procedures-retention": {"task": "procedures.tasks.run_retention", "schedule": timedelta(hours=24)},
 }
 
 # --- Email ----------------------------------------------------------------------------------------------------

@@ -515,3 +515,11 @@ def run_reminders(now: datetime | str | None = None) -> dict[str, dict[str, int]
         "digests": send_daily_digests(now=moment),
         "applicants": send_applicant_reminders(now=moment),
     }
+
+
+@shared_task(name="procedures.tasks.run_retention")
+def run_retention() -> str:
+    """Beat: purge what the archival periods no longer allow to keep (procedures.services.retention)."""
+    from procedures.services.retention import retention_run
+
+    return retention_run().lines()[0]

@@ -48,6 +48,10 @@ class Procedure(models.Model):
     result_name = models.CharField(_("kết quả"), max_length=255, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    # Archival periods (Luật Lưu trữ; Thông tư 10/2022/TT-BNV): how long after a dossier is closed its input
+    # documents and its results are kept. Empty = kept indefinitely. procedures.services.retention applies them.
+    documents_retention_years = models.PositiveSmallIntegerField(_("thời hạn lưu giấy tờ (năm)"), null=True, blank=True)
+    results_retention_years = models.PositiveSmallIntegerField(_("thời hạn lưu kết quả (năm)"), null=True, blank=True)
     # Lower-case, diacritic-free copy of code and names so "dang ky khai sinh" finds "Đăng ký khai sinh" on any DB.
     search_text = models.TextField(editable=False, default="")
     current_version = models.ForeignKey(

@@ -104,6 +104,8 @@ class Dossier(models.Model):
     version = models.PositiveIntegerField(_("phiên bản dữ liệu"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when retention emptied an abandoned draft (form data and files removed; the history stays).
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 

@@ -69,7 +69,7 @@ def dossier_get_for(*, dossier_id: UUID | str, user: User, lock: bool = False) -
 @transaction.atomic
 def _check_draft_quota(applicant: User) -> None:
     limit = settings.MAX_OPEN_DRAFTS
-    if Dossier.objects.filter(applicant=applicant, status=Status.DRAFT).count() >= limit:
+    if Dossier.objects.filter(applicant=applicant, status=Status.DRAFT, purged_at__isnull=True).count() >= limit:
         raise QuotaExceeded(
             _("Bạn đang có %(n)s hồ sơ nháp chưa nộp (tối đa). Hãy nộp hoặc xoá bớt hồ sơ nháp trước khi tạo mới.")
             % {"n": limit}
