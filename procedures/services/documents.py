@@ -284,7 +284,6 @@ def _check_editable(dossier: Dossier, actor: User, kind: str) -> None:
 # --- services -------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _scan_for_malware(upload: UploadedFile, *, actor: User, dossier: Dossier) -> None:
     """Every upload passes ClamAV before it is stored (portal.antivirus); without a configured scanner, none."""
     if not antivirus.configured():
@@ -319,6 +318,7 @@ def _check_storage_quota(user: User, size: int) -> None:
         )
 
 
+@transaction.atomic
 def document_upload(
     *,
     dossier_id: UUID | str,

@@ -20,8 +20,6 @@ from schemathesis.specs.openapi.checks import ignored_auth
 from portal.wsgi import application
 from tests.api import submitted
 
-pytestmark = pytest.mark.django_db
-
 EXAMPLES = 12
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
@@ -67,6 +65,9 @@ def fuzz(operation, auth: dict, figures: dict) -> None:
     run()
 
 
+# Committed data: called straight through WSGI, each request closes the database connection at its end (as in
+# production), which would lose a test transaction on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_the_api_holds_its_schema_under_fuzzing(world):
     submitted(world)
     figures = {"operations": 0, "examples": 0, "5xx": 0}
