@@ -28,6 +28,9 @@ from procedures.models import Agency, Field, Procedure
 MAX_YEARS = 3
 PUBLIC_GROUPINGS = frozenset({None, "agency", "month"})
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Statistics exist from the portal's first years to a far future; outside this range month and year arithmetic
+# (period splits, the three-year cap) would leave Python's date range near year 1 or 9999.
+MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class QueryError(Exception):
@@ -72,9 +75,13 @@ def _date(params, name: str) -> date | None:
             400, _("Ngày không hợp lệ: dùng định dạng YYYY-MM-DD."), {name: [_("Dùng định dạng YYYY-MM-DD.")]}
         )
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise QueryError(400, _("Ngày không tồn tại: %(value)s.") % {"value": raw}, {name: [_("Ngày không tồn tại.")]})
+    if not MIN_DATE <= day <= MAX_DATE:
+        message = _("Ngày phải trong khoảng %(low)s đến %(high)s.") % {"low": MIN_DATE, "high": MAX_DATE}
+        raise QueryError(400, message, {name: [message]})
+    return day
 
 
 def _years_after(day: date, years: int) -> date:

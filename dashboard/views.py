@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from audit.services import audit_record
 from dashboard import charts, exports, tables
 from dashboard.charts import Series
 from dashboard.indicators import RULES_BY_CODE
@@ -302,6 +303,7 @@ def ioc_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     else:
         data = tables.overdue_table(overdue_rows(stats_overdue(scope=query.scope, now=now)[:50_000], now=now))
     filename = f"thong-ke-{table}-{query.start:%Y%m%d}-{query.end:%Y%m%d}"
+    audit_record(action="stats.export", request=request, details={"table": table, "format": fmt, **query.params()})
     return exports.csv_response(data, filename) if fmt == "csv" else exports.xlsx_response(data, filename)
 
 

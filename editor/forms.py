@@ -204,6 +204,7 @@ class FormFieldRow(EditorFormMixin, forms.Form):
         "required",
         "min",
         "max",
+        "integer",
         "pattern",
         "visible_if_field",
         "visible_if_equals",
@@ -227,6 +228,7 @@ class FormFieldRow(EditorFormMixin, forms.Form):
     required = forms.BooleanField(label=_("Bắt buộc"), required=False, initial=True)
     min = forms.CharField(label=_("Tối thiểu"), required=False, max_length=30)
     max = forms.CharField(label=_("Tối đa"), required=False, max_length=30)
+    integer = forms.BooleanField(label=_("Chỉ số nguyên"), required=False, help_text=_("Với trường số: số bản, người."))
     pattern = forms.CharField(label=_("Mẫu (biểu thức chính quy)"), required=False, max_length=500)
     options = forms.CharField(
         label=_("Lựa chọn"),
@@ -271,6 +273,7 @@ class FormFieldRow(EditorFormMixin, forms.Form):
             "required": bool(field.get("required", False)),
             "min": _text(field.get("min")),
             "max": _text(field.get("max")),
+            "integer": field.get("integer") is True,
             "pattern": field.get("pattern", ""),
             "options": "\n".join(
                 "|".join([_text(o.get("value")), o.get("label", "")] + ([o["label_en"]] if o.get("label_en") else []))
@@ -293,6 +296,8 @@ class FormFieldRow(EditorFormMixin, forms.Form):
             text = (data.get(bound) or "").strip()
             if text:
                 field[bound] = text if kind == "date" else _scalar(text)
+        if data.get("integer") and kind == "number":
+            field["integer"] = True
         if data.get("pattern"):
             field["pattern"] = data["pattern"]
         if data["options"]:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_record
 from citizens.models import StaffMembership
 from citizens.roles import Role
 from editor.forms import (
@@ -42,6 +43,7 @@ from editor.forms import (
     fields_initial,
     fields_spec,
 )
+from portal import jsonsafe
 from procedures import formschema
 from procedures.errors import InvalidInput
 from procedures.fees import fee_items_problems
@@ -190,10 +192,10 @@ def procedure_import_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Chọn tệp JSON và cơ quan."))
         return redirect("procedure_editor:list")
     try:
-        template = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
+        template = jsonsafe.loads(form.cleaned_data["file"].read())
         code = template["code"]
         template["version"]  # noqa: B018 - a template without a version is not a template
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError):  # jsonsafe.InvalidJSON is a ValueError
         messages.error(request, _("Tệp không phải mẫu thủ tục JSON hợp lệ."))
         return redirect("procedure_editor:list")
     existing = Procedure.objects.filter(code=code).select_related("agency").first()
@@ -257,6 +259,7 @@ def draft_publish(request: HttpRequest, code: str) -> HttpResponse:
         for problem in _problems_of(exc):
             messages.error(request, problem)
         return redirect("procedure_editor:detail", code=code)
+    audit_record(action="template.publish", request=request, target=procedure, details={"version": draft.number})
     messages.success(request, _("Đã công bố phiên bản %(n)s; hồ sơ đang xử lý giữ phiên bản cũ.") % {"n": draft.number})
     return redirect("procedure_editor:detail", code=code)
 

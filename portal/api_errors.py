@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -36,13 +37,20 @@ def exception_handler(exc, context):
         set_rollback()
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, RecursionError):
-        # Python's JSON parser reports absurdly nested input as RecursionError, which DRF's parser does not turn
-        # into a ParseError; it is bad input all the same.
-        exc = exceptions.ParseError("JSON parse error - nested too deeply.")
-    elif isinstance(exc, RequestDataTooBig):
+    if isinstance(exc, RequestDataTooBig):
         exc = exceptions.APIException("Request body too large.")
         exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(_("Yêu cầu có quá nhiều trường hoặc tệp."))
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's family of "this request cannot be right" errors (bad multipart, bad headers): bad input, 400.
+        exc = exceptions.ParseError(_("Yêu cầu không hợp lệ."))
+    elif isinstance(exc, exceptions.Throttled):
+        wait = f" {int(exc.wait) + 1}" if exc.wait is not None else ""
+        exc = exceptions.Throttled(
+            wait=exc.wait,
+            detail=_("Bạn đã gửi quá nhiều yêu cầu loại này; hãy thử lại sau%(wait)s giây.") % {"wait": wait},
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

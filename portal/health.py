@@ -19,6 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal import antivirus
 from portal.celery import app as celery_app
 
 
@@ -66,6 +67,13 @@ def check_workers() -> dict:
     return {"ok": count > 0, "state": "up" if count else "none", "count": count}
 
 
+def check_antivirus() -> dict:
+    """clamd answers PING; without a configured scanner uploads are not scanned, and this says so."""
+    if not antivirus.configured():
+        return {"ok": True, "state": "not_configured"}
+    return {"ok": antivirus.ping(), "state": "up"}
+
+
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
@@ -73,11 +81,13 @@ def health(request: HttpRequest) -> JsonResponse:
     broker = _timed(check_broker)
     # Without a broker, asking workers would only wait for the same timeout again.
     workers = _timed(check_workers) if broker["ok"] else {"ok": False, "state": "unknown", "ms": 0.0}
-    healthy = database["ok"] and broker["ok"] and workers["ok"]
+    scanner = _timed(check_antivirus)
+    healthy = database["ok"] and broker["ok"] and workers["ok"] and scanner["ok"]
     body = {
         "status": "ok" if healthy else "fail",
         "database": database,
         "broker": broker,
         "workers": workers,
+        "antivirus": scanner,
     }
     return JsonResponse(body, status=200 if healthy else 503)

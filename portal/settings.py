@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -65,11 +68,14 @@ INSTALLED_APPS = [
     "editor",
     "records",
     "payments",
+    "audit",
     "portal",
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.CookieLocaleMiddleware",
@@ -80,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -161,6 +168,8 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {"task": "payments.tasks.reconcile", "schedule": timedelta(minutes=15)},
     # The task itself skips non-working days and reminds every PAYMENT_REMINDER_WORKING_DAYS working days.
     "payments-remind-owing": {"task": "payments.tasks.remind_owing", "schedule": timedelta(hours=6)},
+    # Retention: documents and results past their procedure's archival period, drafts abandoned for 90 days.
+    "procedures-retention": {"task": "procedures.tasks.run_retention", "schedule": timedelta(hours=24)},
 }
 
 # --- Payments (shared/API.md "Payments") -------------------------------------------------------------------------
@@ -261,10 +270,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"tracking": os.environ.get("TRACKING_THROTTLE", "60/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "tracking": os.environ.get("TRACKING_THROTTLE", "60/min"),
+        "dossier_create": os.environ.get("DOSSIER_CREATE_THROTTLE", "30/hour"),
+        "document_upload": os.environ.get("DOCUMENT_UPLOAD_THROTTLE", "300/hour"),
+    },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "portal.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -275,7 +288,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public API of the Một Cửa online public-service portal (v1).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from our own static files, never a CDN (CSP: scripts and styles from 'self' only).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every /api/v1/ operation documents the contract's error answers (portal.schema).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.schema.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "procedures.models.dossier.Status",
         "DossierOutcomeEnum": "procedures.models.dossier.Outcome",
@@ -311,6 +330,15 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Every request body: above this the WSGI layer answers 413 from the headers (portal.bodylimit), before any read.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(50 * 1024 * 1024)))
+# Per-user quotas and creation throttles (procedures.services: clear 409/429 messages when reached).
+MAX_OPEN_DRAFTS = int(os.environ.get("MAX_OPEN_DRAFTS", "20"))
+MAX_USER_STORED_BYTES = int(os.environ.get("MAX_USER_STORED_BYTES", str(500 * 1024 * 1024)))
+# Malware scanning of every upload by clamd (portal.antivirus): a Unix socket path or host:port; neither = no scanner.
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_TIMEOUT = float(os.environ.get("CLAMAV_TIMEOUT", "30"))
 # Uploads: the web server rejects bodies above this; each requirement sets its own smaller limit.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 # Where a legal document number on a procedure page links to ({number} is filled in): the national legal database.
@@ -369,6 +397,23 @@ RECORDS_SIGNER_TITLE = os.environ.get("RECORDS_SIGNER_TITLE", "CHỦ TỊCH")
 RECORDS_PLACE = os.environ.get("RECORDS_PLACE", "Hà Nội")
 
 # --- Security -------------------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts and styles only from this origin, inline ones only with the
+# per-response nonce ({{ request.csp_nonce }}); no 'unsafe-inline' anywhere but Redoc's page, whose renderer injects
+# its styles at run time (portal.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -43,3 +43,17 @@ class StaleVersion(DomainError):
 class FileTooLarge(DomainError):
     status_code = 413
     code = "file_too_large"
+
+
+class QuotaExceeded(DomainError):
+    """A per-user quota (open drafts, stored bytes) is reached: the person must finish or remove something first."""
+
+    status_code = 409
+    code = "quota_exceeded"
+
+
+class ScannerUnavailable(DomainError):
+    """The malware scanner is configured but cannot be reached: the upload is refused, never let through unscanned."""
+
+    status_code = 503
+    code = "scanner_unavailable"

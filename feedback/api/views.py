@@ -107,6 +107,7 @@ class PublicFeedbackView(generics.GenericAPIView):
     authentication_classes = []
     serializer_class = s.PublicAnswerSerializer
 
+    @extend_schema(responses=s.PublicAnswerSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.public_answers(q=(request.query_params.get("q") or "")[:100]))
         rows = [selectors.public_answer_row(item) for item in page]
@@ -141,7 +142,7 @@ class OpenDataCatalogueView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(opendata.catalogue(settings.SITE_URL), content_type="application/ld+json")
 

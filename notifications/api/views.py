@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import audit_record
 from notifications.api.serializers import DossierNotificationSerializer, NotificationSerializer
 from notifications.models import Notification
 from notifications.services import (
@@ -122,5 +123,6 @@ class NotificationResendView(APIView):
     )
     def post(self, request: Request, id: str) -> Response:
         notification = notification_resend(notification_id=id, user=request.user)
+        audit_record(action="notification.resend", request=request, target=notification)
         data = DossierNotificationSerializer(notification, context={"request": request}).data
         return Response(data, status=202)

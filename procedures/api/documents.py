@@ -21,6 +21,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.services import audit_record
+from portal.throttles import CreationThrottle
 from procedures import hooks
 from procedures.errors import ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
 from procedures.models import Document, DocumentKind, Status
@@ -80,8 +82,9 @@ def _errors(*codes: int) -> dict:
         401: "Not logged in.",
         403: "The dossier is visible but the caller may not change its documents.",
         404: "No such dossier or document, or not the caller's.",
-        409: "The dossier's state does not allow this now.",
+        409: "The dossier's state does not allow this now, or the caller's storage quota is used up.",
         413: "The request or the file is larger than allowed.",
+        429: "Too many uploads in a short time; retry after the time given.",
         503: "PDF rendering is not available on this server.",
     }
     return {code: OpenApiResponse(DocumentErrorSerializer, description=descriptions[code]) for code in codes}
@@ -155,6 +158,9 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
     # JSON for a document taken from another source instead of a file (`{"requirement", "from_store"}`).
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    def get_throttles(self):
+        return [CreationThrottle("document_upload")]
+
     @extend_schema(
         operation_id="dossier_document_upload",
         summary="Attach a file to a dossier",
@@ -170,7 +176,7 @@ class DossierDocumentUploadView(_UploadLimitMixin, APIView):
         tags=["documents"],
         parameters=[DOSSIER_ID],
         request={"multipart/form-data": DocumentUploadRequestSerializer},
-        responses={201: DocumentSerializer, **_errors(400, 401, 403, 404, 409, 413)},
+        responses={201: DocumentSerializer, **_errors(400, 401, 403, 404, 409, 413, 429)},
     )
     def post(self, request, dossier_id):
         upload = request.FILES.get("file")
@@ -223,6 +229,9 @@ class DossierDocumentView(APIView):
             handle = document.file.open("rb")
         except (FileNotFoundError, ValueError):
             raise NotFound(_("Tệp của tài liệu không còn trên máy chủ."))
+        if document.dossier.applicant_id != request.user.pk:  # staff reading a citizen's document
+            details = {"dossier": str(document.dossier_id)}
+            audit_record(action="document.download", request=request, target=document, details=details)
         inline = document.content_type in INLINE_TYPES and request.query_params.get("download") not in {"1", "true"}
         response = FileResponse(handle, content_type=document.content_type)
         response["Content-Disposition"] = content_disposition(document.name, inline=inline)

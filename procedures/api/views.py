@@ -15,12 +15,13 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from portal.parsers import JSONParser
+from portal.throttles import CreationThrottle
 from procedures import selectors, units
 from procedures.api import serializers as s
 from procedures.api.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -244,10 +245,14 @@ class DossierListCreateView(DossierViewMixin, generics.ListCreateAPIView):
         summary="Start a dossier (draft)",
         parameters=[IDEMPOTENCY_PARAMETER, LANG_PARAMETER],
         request=s.DossierCreateSerializer,
-        responses={201: s.DossierDetailSerializer, **_errors(400, 401, 409, 422)},
+        responses={201: s.DossierDetailSerializer, **_errors(400, 401, 409, 422, 429)},
     )
     def post(self, request, *args, **kwargs):
         return idempotent(request, scope="dossier_create", handler=lambda: self.create(request))
+
+    def get_throttles(self):
+        # Creating drafts is throttled per user; reading the list is not.
+        return [CreationThrottle("dossier_create")] if self.request.method == "POST" else []
 
     def list(self, request, *args, **kwargs):
         params = _query(s.DossierListQuerySerializer, request)

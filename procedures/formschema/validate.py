@@ -152,9 +152,17 @@ def _v_text(field: Mapping, value: Any, path: str, labels: tuple[str, str], out:
     _check_pattern(field, text, path, labels, out)
 
 
+# No person or deed of this portal lies outside these dates (a date of birth in 9999 is a typing error).
+DATE_RANGE = (date(1900, 1, 1), date(2100, 12, 31))
+
+
 def _v_number(field: Mapping, value: Any, path: str, labels: tuple[str, str], out: _Collector) -> None:
     if not _is_number(value):
         out.add(path, labels, _m_type("phải là một số.", "must be a number."))
+        return
+    # "integer": true for counts (copies, people) and money in đồng: 1.5 copies is not a request anyone can serve.
+    if field.get("integer") is True and isinstance(value, float) and not value.is_integer():
+        out.add(path, labels, _m_type("phải là số nguyên.", "must be a whole number."))
         return
     low, high = field.get("min"), field.get("max")
     if _is_number(low) and value < low:
@@ -171,6 +179,9 @@ def _v_date(field: Mapping, value: Any, path: str, labels: tuple[str, str], out:
             labels,
             _m_invalid("invalid_date", "phải là ngày hợp lệ (YYYY-MM-DD).", "must be a valid date (YYYY-MM-DD)."),
         )
+        return
+    if not DATE_RANGE[0] <= parsed <= DATE_RANGE[1]:  # no person or deed of this portal lies outside it
+        out.add(path, labels, _m_date_min(DATE_RANGE[0]) if parsed < DATE_RANGE[0] else _m_date_max(DATE_RANGE[1]))
         return
     low, high = _date_bound(field.get("min"), out.today), _date_bound(field.get("max"), out.today)
     if low is not None and parsed < low:

@@ -19,6 +19,7 @@ from procedures.models.dossier import (
     Outcome,
     Status,
 )
+from procedures.models.idempotency import IdempotencyKey
 from procedures.models.rating import Rating
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "DossierEvent",
     "DossierPause",
     "Field",
+    "IdempotencyKey",
     "OnlineLevel",
     "Outcome",
     "Procedure",

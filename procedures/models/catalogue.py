@@ -64,6 +64,10 @@ class Procedure(models.Model):
         default=False,
         help_text=_("Thủ tục đã kết nối, khai thác dữ liệu từ Cơ sở dữ liệu quốc gia về dân cư."),
     )
+    # Archival periods (Luật Lưu trữ; Thông tư 10/2022/TT-BNV): how long after a dossier is closed its input
+    # documents and its results are kept. Empty = kept indefinitely. procedures.services.retention applies them.
+    documents_retention_years = models.PositiveSmallIntegerField(_("thời hạn lưu giấy tờ (năm)"), null=True, blank=True)
+    results_retention_years = models.PositiveSmallIntegerField(_("thời hạn lưu kết quả (năm)"), null=True, blank=True)
     # Lower-case, diacritic-free copy of code and names so "dang ky khai sinh" finds "Đăng ký khai sinh" on any DB.
     search_text = models.TextField(editable=False, default="")
     current_version = models.ForeignKey(

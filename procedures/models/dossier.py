@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.hashchain import GENESIS, link_hash
 from procedures.enums import CLOCK_RUNNING, WORK, Channel, Outcome, Status, ordered
 from procedures.keyset import FAR_FUTURE, column, nullable
 
@@ -98,6 +99,8 @@ class Dossier(models.Model):
     version = models.PositiveIntegerField(_("phiên bản dữ liệu"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when retention emptied an abandoned draft (form data and files removed; the history stays).
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -163,6 +166,10 @@ class DossierEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     internal = models.BooleanField(default=False, help_text="Visible to staff only (comments, assignment).")
     at = models.DateTimeField(db_index=True)
+    # Hash chain per dossier (portal.hashchain): every writer already holds the dossier's row lock when it appends,
+    # so chaining per dossier costs no extra lock, where one global chain would serialise every dossier's writes.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sự kiện hồ sơ")
@@ -177,7 +184,24 @@ class DossierEvent(models.Model):
         # The log is append-only; on PostgreSQL a trigger enforces the same for raw SQL.
         if not self._state.adding:
             raise RuntimeError("Dossier events are append-only.")
+        previous = DossierEvent.objects.filter(dossier_id=self.dossier_id).order_by("-id").values_list("hash").first()
+        self.prev_hash = previous[0] if previous else GENESIS
+        self.hash = link_hash(self.prev_hash, self.chain_content())
         super().save(*args, **kwargs)
+
+    def chain_content(self) -> dict:
+        return {
+            "dossier": str(self.dossier_id),
+            "actor": self.actor_id,
+            "action": self.action,
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "step": self.step,
+            "comment": self.comment,
+            "payload": self.payload,
+            "internal": self.internal,
+            "at": self.at,
+        }
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Dossier events are append-only.")

@@ -8,6 +8,7 @@ content, never taken from its name or the client's Content-Type, and checked aga
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 import zipfile
@@ -19,13 +20,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from citizens.models import User
 from citizens.roles import STAFF_ROLES, Role
+from portal import antivirus
 from procedures import hooks
 from procedures.enums import EDITABLE, RESULT_ATTACHABLE
-from procedures.errors import ActionForbidden, ActionNotAvailable, FileTooLarge, InvalidInput, NotFound
+from procedures.errors import (
+    ActionForbidden,
+    ActionNotAvailable,
+    FileTooLarge,
+    InvalidInput,
+    NotFound,
+    QuotaExceeded,
+    ScannerUnavailable,
+)
 from procedures.models import Document, DocumentKind, Dossier, Status
 from procedures.selectors import actor_roles, dossier_facts, dossier_steps
 from procedures.services.dossiers import dossier_get_for
@@ -49,6 +60,8 @@ _TELLING_EXTENSIONS = frozenset(
     | {"exe", "dll", "msi", "bat", "cmd", "com", "scr", "sh", "ps1", "js", "vbs", "jar", "apk", "php"}
     | {"html", "htm", "xhtml", "svg", "xml", "txt", "csv", "rtf", "gz", "tgz", "rar", "7z", "tar"}
 )
+
+logger = logging.getLogger(__name__)
 
 
 # --- content sniffing and names -------------------------------------------------------------------------------
@@ -239,6 +252,40 @@ def _check_editable(dossier: Dossier, actor: User, kind: str) -> None:
 # --- services -------------------------------------------------------------------------------------------------
 
 
+def _scan_for_malware(upload: UploadedFile, *, actor: User, dossier: Dossier) -> None:
+    """Every upload passes ClamAV before it is stored (portal.antivirus); without a configured scanner, none."""
+    if not antivirus.configured():
+        return
+    try:
+        result = antivirus.scan(upload)
+    except antivirus.ScannerUnavailable:
+        logger.exception("Malware scanner unavailable; upload refused (dossier %s).", dossier.pk)
+        raise ScannerUnavailable(_("Không kiểm tra được mã độc lúc này nên chưa nhận tệp; hãy thử lại sau ít phút."))
+    if not result.clean:
+        logger.warning(
+            "Infected upload refused: signature=%s sha256=%s user=%s dossier=%s",
+            result.signature,
+            _sha256(upload),
+            actor.pk,
+            dossier.pk,
+        )
+        message = _("Tệp chứa mã độc (%(signature)s) nên không được nhận. Hãy quét virus máy của bạn và tải tệp khác.")
+        message %= {"signature": result.signature}
+        raise InvalidInput(message, errors={"file": [message]})
+
+
+def _check_storage_quota(user: User, size: int) -> None:
+    """What one person may keep stored across their dossiers (settings.MAX_USER_STORED_BYTES)."""
+    limit = settings.MAX_USER_STORED_BYTES
+    stored = Document.objects.filter(uploaded_by=user, kind=DocumentKind.INPUT).aggregate(total=Sum("size"))["total"]
+    if (stored or 0) + size > limit:
+        raise QuotaExceeded(
+            _("Bạn đã dùng hết dung lượng lưu trữ (%(mb)s MB). Hãy xoá tệp ở các hồ sơ nháp không dùng đến.")
+            % {"mb": megabytes_text(limit)},
+            errors={"file": [_("Vượt quá dung lượng lưu trữ của bạn.")]},
+        )
+
+
 @transaction.atomic
 def document_upload(
     *,
@@ -300,6 +347,10 @@ def document_upload(
             errors={"file": [_("Hãy xoá bớt tệp không cần thiết.")]},
         )
 
+    if kind == DocumentKind.INPUT:
+        _check_storage_quota(actor, upload.size)
+
+    _scan_for_malware(upload, actor=actor, dossier=dossier)  # first: an infected file is logged whatever its type
     content_type = sniff_content_type(upload)
     accept = [str(a).lower() for a in (spec.get("accept") or DEFAULT_ACCEPT)]
     if not _accepts(accept, content_type):

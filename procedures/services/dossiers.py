@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from citizens.models import StaffMembership, User
 from citizens.roles import HANDLING_ROLES, Role
 from procedures import deadlines, formschema, hooks
 from procedures.enums import EDITABLE, FINAL
-from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
+from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, QuotaExceeded, StaleVersion
 from procedures.fees import dossier_fee_breakdown
 from procedures.models import (
     Channel,
@@ -66,6 +67,15 @@ def dossier_get_for(*, dossier_id: UUID | str, user: User, lock: bool = False) -
 
 
 @transaction.atomic
+def _check_draft_quota(applicant: User) -> None:
+    limit = settings.MAX_OPEN_DRAFTS
+    if Dossier.objects.filter(applicant=applicant, status=Status.DRAFT, purged_at__isnull=True).count() >= limit:
+        raise QuotaExceeded(
+            _("Bạn đang có %(n)s hồ sơ nháp chưa nộp (tối đa). Hãy nộp hoặc xoá bớt hồ sơ nháp trước khi tạo mới.")
+            % {"n": limit}
+        )
+
+
 def dossier_create(
     *,
     applicant: User,
@@ -94,6 +104,8 @@ def dossier_create(
     if case_code and case_code not in {case.get("code") for case in version.cases}:
         raise InvalidInput(_("Trường hợp không hợp lệ."), errors={"case": [_("Trường hợp không có trong thủ tục.")]})
     cleaned = _checked_data(version.form_fields, data or {}, partial=True, lang=_lang(applicant))
+    if created_by is None:
+        _check_draft_quota(applicant)
     dossier = Dossier.objects.create(
         applicant=applicant,
         procedure=procedure,
@@ -587,8 +599,17 @@ def _effect_deliver(dossier: Dossier, *, payload, now, roles, **_ctx) -> dict:
     return {"channel": channel}
 
 
+# An extension postpones a promise by weeks or months (Decree 61/2018 art. 19), never to an absurd date.
+MAX_EXTENSION = timedelta(days=366)
+
+
 def _effect_extend(dossier: Dossier, *, payload, steps, **_ctx) -> dict:
     new_due = _parse_due(payload.get("due_at"))
+    if dossier.due_at is not None and new_due > dossier.due_at + MAX_EXTENSION:
+        raise InvalidInput(
+            _("Chỉ gia hạn tối đa %(n)s ngày sau ngày hẹn hiện tại.") % {"n": MAX_EXTENSION.days},
+            errors={"due_at": [_("Quá xa ngày hẹn hiện tại.")]},
+        )
     calendar, tz = working_calendar(), portal_tz()
     if not calendar.is_working_day(new_due.astimezone(tz).date()):
         raise InvalidInput(
@@ -606,6 +627,9 @@ def _effect_extend(dossier: Dossier, *, payload, steps, **_ctx) -> dict:
     return {"due_at": _iso(new_due), "previous_due_at": _iso(previous), "apology": True}
 
 
+DUE_MIN_YEAR, DUE_MAX_YEAR = 2000, 2100
+
+
 def _parse_due(value: Any) -> datetime:
     """A due date as the end of that working day in Asia/Ho_Chi_Minh, from `YYYY-MM-DD`, an ISO timestamp, or a
     date / aware datetime given by Python callers."""
@@ -613,8 +637,19 @@ def _parse_due(value: Any) -> datetime:
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             value = value.replace(tzinfo=tz)
-        return deadlines.end_of_day(value.astimezone(tz).date(), tz)
+        try:
+            local = value.astimezone(tz).date()
+        except OverflowError:  # 9999-12-31T23:59:59-12:00 is past year 9999 in any eastern zone
+            local = date.max
+        return _parse_due(local)
     if isinstance(value, date):
+        if not DUE_MIN_YEAR <= value.year <= DUE_MAX_YEAR:
+            raise InvalidInput(
+                _("Ngày hẹn không hợp lệ."),
+                errors={
+                    "due_at": [_("Năm phải từ %(low)s đến %(high)s.") % {"low": DUE_MIN_YEAR, "high": DUE_MAX_YEAR}]
+                },
+            )
         return deadlines.end_of_day(value, tz)
     if isinstance(value, str):
         value = value.strip()
@@ -629,7 +664,7 @@ def _parse_due(value: Any) -> datetime:
         except ValueError:
             parsed_d = None
         if isinstance(parsed_d, date):
-            return deadlines.end_of_day(parsed_d, tz)
+            return _parse_due(parsed_d)
     raise InvalidInput(_("Ngày hẹn không hợp lệ."), errors={"due_at": [_("Dùng định dạng YYYY-MM-DD.")]})
 
 

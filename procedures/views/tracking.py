@@ -38,6 +38,11 @@ def _throttled(request: HttpRequest) -> bool:
     return count > limit
 
 
+# Dossier codes are letters, digits, dots and hyphens (procedures.services.codes); anything else cannot be one and
+# must not reach a URL (a "/" would not reverse) or the database.
+_CODE_RE = re.compile(rf"^[A-Z0-9.\-]{{1,{CODE_MAX_LENGTH}}}$")
+
+
 def _normalise(code: str) -> str:
     return "".join(code.split()).upper()[:CODE_MAX_LENGTH]
 
@@ -45,6 +50,8 @@ def _normalise(code: str) -> str:
 def track_search(request: HttpRequest) -> HttpResponse:
     """The form; a submitted code goes to its tracking page."""
     code = _normalise(request.GET.get("code", ""))
+    if code and not _CODE_RE.match(code):
+        return render(request, "procedures/track_form.html", {"code": code, "not_found": True}, status=404)
     if code:
         return redirect("track-detail", code=code)
     return render(request, "procedures/track_form.html", {"code": ""})

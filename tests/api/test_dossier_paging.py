@@ -130,7 +130,10 @@ def test_a_damaged_cursor_is_a_400_that_says_what_to_do(world, cursor):
     make_dossiers(world, 3)
     response = client_for(world.reception).get(f"{DOSSIERS}?cursor={cursor}")
     assert response.status_code == 400, response.content
-    assert "next/previous" in response.json()["cursor"][0]
+    if cursor == "%00":  # refused before the view by the request guard (portal.middleware), with its own message
+        assert "NUL" in response.json()["detail"]
+    else:
+        assert "next/previous" in response.json()["cursor"][0]
 
 
 def test_a_cursor_of_another_ordering_is_refused(world):
