@@ -14,3 +14,6 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Roles whose holders see their agency's dossiers. Template configuration (agency admin) is not casework: it sees
+# procedures, never citizens' dossiers.
+DOSSIER_VIEWER_ROLES = STAFF_ROLES - {Role.AGENCY_ADMIN}

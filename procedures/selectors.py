@@ -23,6 +23,13 @@ from procedures.search import search_procedures
 from procedures.workflow import Action, DossierFacts, available_actions
 
 OPEN_STATUSES = (Status.PROCESSING, Status.AWAITING_PAYMENT, Status.WITHDRAWAL_REQUESTED)
+# An applicant sees a result document only once the dossier is decided.
+RESULT_RELEASED_STATUSES = frozenset({Status.COMPLETED, Status.DELIVERED})
+
+
+def result_released(dossier: Dossier, document: Document) -> bool:
+    """Whether the dossier's applicant may see `document` (input documents always; results after completion)."""
+    return document.kind != DocumentKind.RESULT or dossier.status in RESULT_RELEASED_STATUSES
 
 
 # --- catalogue ------------------------------------------------------------------------------------------------
@@ -81,11 +88,13 @@ def actor_roles(dossier: Dossier, user: User) -> set[str]:
     """The roles `user` holds on this dossier: applicant of it, and/or active staff roles in its agency.
 
     Always read from the database (one query): a role cached on the user object would outlive a membership change
-    made while the object is alive (a long task, a test, a request that grants a role)."""
-    roles = staff_roles(user, dossier.agency_id) if user.is_active else set()
+    made while the object is alive (a long task, a test, a request that grants a role).
+
+    Separation of duties: on a dossier they filed, staff are only its applicant (no staff role applies), so they
+    can never accept, process, assign or decide their own application."""
     if dossier.applicant_id == user.pk:
-        roles.add(Role.APPLICANT)
-    return roles
+        return {Role.APPLICANT}
+    return staff_roles(user, dossier.agency_id) if user.is_active else set()
 
 
 def dossier_steps(version_id: int) -> list[ProcedureStep]:

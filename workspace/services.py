@@ -93,6 +93,9 @@ def dossier_file_in_person(
     procedure = Procedure.objects.filter(code=procedure_code).only("agency_id").first()
     if procedure is None or Role.RECEPTION not in staff_roles(officer, procedure.agency_id):
         raise ActionForbidden(_("Chỉ bộ phận một cửa của cơ quan thực hiện thủ tục được tiếp nhận hồ sơ trực tiếp."))
+    if applicant.pk == officer.pk:
+        # Separation of duties: another reception officer files an officer's own application.
+        raise ActionForbidden(_("Cán bộ không tự tiếp nhận hồ sơ của chính mình; hãy nhờ cán bộ khác tiếp nhận."))
     dossier = dossier_create(
         applicant=applicant,
         procedure_code=procedure_code,
@@ -140,7 +143,9 @@ def dossiers_bulk_action(
     results = []
     now = timezone.now()
     for dossier_id, version in items:
-        code = str(Dossier.objects.filter(pk=dossier_id).values_list("code", flat=True).first() or dossier_id)
+        # Only a dossier the officer may see is named by its code; any other stays the id they sent.
+        visible = Dossier.objects.visible_to(actor).filter(pk=dossier_id)
+        code = str(visible.values_list("code", flat=True).first() or dossier_id)
         try:
             dossier_perform_action(
                 dossier_id=dossier_id,

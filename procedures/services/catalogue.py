@@ -164,15 +164,21 @@ def _cutoff(value: str | None) -> time | None:
 
 
 @transaction.atomic
-def procedure_import(*, template: Mapping[str, Any], agency: Agency, publish: bool = True) -> Procedure:
+def procedure_import(
+    *, template: Mapping[str, Any], agency: Agency, publish: bool = True, rename_field: bool = True
+) -> Procedure:
     """Create or update a procedure from its JSON template, adding a new version (published unless asked not to).
 
     Idempotent for seeding: if the current published version already equals the template, nothing changes.
-    With `publish=False` the template lands in the procedure's open draft (replacing its content) or a new one."""
+    With `publish=False` the template lands in the procedure's open draft (replacing its content) or a new one.
+    Fields (sectors) are shared by every agency: with `rename_field=False` (an agency admin's import) an existing
+    field keeps its names and only a missing one is created; renaming one is a system admin's act."""
     field_spec = template["field"]
-    field, _created = Field.objects.update_or_create(
-        code=field_spec["code"], defaults={"name": field_spec["name"], "name_en": field_spec.get("name_en", "")}
-    )
+    names = {"name": field_spec["name"], "name_en": field_spec.get("name_en", "")}
+    if rename_field:
+        field, _created = Field.objects.update_or_create(code=field_spec["code"], defaults=names)
+    else:
+        field, _created = Field.objects.get_or_create(code=field_spec["code"], defaults=names)
     online_level = template.get("online_level", OnlineLevel.FULL)
     if online_level not in OnlineLevel.values:
         raise InvalidInput(_("Mức độ trực tuyến không hợp lệ."), errors={"online_level": [online_level]})

@@ -645,6 +645,12 @@ def _assignee_from(dossier: Dossier, value: Any, *, role: str | None = None) -> 
         memberships.filter(role=role) if role else memberships.exclude(role__in=[Role.IOC_VIEWER, Role.AGENCY_ADMIN])
     )
     membership = memberships.first()
+    if membership is not None and membership.user_id == dossier.applicant_id:
+        # Separation of duties: an officer who filed the dossier never handles it.
+        raise InvalidInput(
+            _("Không thể giao hồ sơ cho chính người nộp hồ sơ; hãy chọn cán bộ khác."),
+            errors={"assignee": [_("Cán bộ này là người nộp hồ sơ.")]},
+        )
     if membership is None:
         raise InvalidInput(
             _("Cán bộ được phân công không thuộc cơ quan xử lý hoặc không có vai trò của bước."),

@@ -23,6 +23,7 @@ from procedures.selectors import (
     dossier_detail_for,
     dossier_list_for,
     is_overdue,
+    result_released,
 )
 from procedures.services.dossiers import EDITABLE_STATUSES, dossier_perform_action
 from procedures.views.common import is_english, localized, money_display, status_label, status_tone
@@ -133,7 +134,8 @@ def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     sees_internal = bool(roles - {Role.APPLICANT})
     steps = list(dossier.procedure_version.steps.all())
     events = [e for e in dossier.events.all() if sees_internal or not e.internal]
-    documents = list(dossier.documents.all())
+    # Before the decision the applicant sees no result document (one uploaded early is the agency's draft).
+    documents = [d for d in dossier.documents.all() if sees_internal or result_released(dossier, d)]
     version = dossier.procedure_version
     requirement_names = {doc.get("code"): localized(doc) for doc in version.documents}
 
