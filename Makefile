@@ -28,9 +28,10 @@ migrate: deps
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# The embedded demo: SQLite, local cache, eager Celery tasks; emails are printed on the console.
+# The embedded demo: SQLite, local cache, eager Celery tasks; emails are printed on the console. Staff sign in
+# with the password alone here (STAFF_MFA_REQUIRED=0); anywhere else they need a second factor.
 demo: seed
-	$(PY) manage.py runserver $(HOST)
+	STAFF_MFA_REQUIRED=0 $(PY) manage.py runserver $(HOST)
 
 lint: dev-deps
 	$(BIN)/ruff check .

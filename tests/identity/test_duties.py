@@ -19,7 +19,7 @@ from procedures.models import DocumentKind, Dossier, Field, Status
 from procedures.services.catalogue import procedure_import
 from procedures.services.documents import document_open_for, document_upload
 from procedures.workflow import Action
-from tests.conftest import PDF_BYTES, client_for, make_user, procedure_template
+from tests.conftest import PDF_BYTES, client_for, make_user, procedure_template, staff_login
 from tests.procedures.dossier_flow import T0, act, drive
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def login(user) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 
