@@ -36,6 +36,10 @@ if not DEBUG and SECRET_KEY.startswith("insecure-demo-key"):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies of ours stand in front of the portal (the Procfile's web process behind one: 1). One
+# number for Django (portal.proxy), DRF's throttles and allauth's rate limits, so all see the same client address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "citizens.mfa.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -121,6 +127,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if not DEBUG and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Login lockouts, TOTP code reuse, API throttles and tracking misses are counted in the cache: a per-process
+    # cache gives each worker its own count, so the limits multiply by the number of processes.
+    raise RuntimeError("REDIS_URL must be set when DEBUG is off: rate limits need a cache shared by all processes.")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
@@ -210,6 +220,9 @@ ACCOUNT_FORMS = {"signup": "citizens.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Một Cửa] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff (is_staff, superusers, anyone with an agency role) must use a second factor; only the embedded demo
+# (`make demo`) turns it off. See citizens/mfa.py.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 MFA_TOTP_ISSUER = "Một Cửa"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
@@ -231,7 +244,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"tracking": os.environ.get("TRACKING_THROTTLE", "60/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "tracking": os.environ.get("TRACKING_THROTTLE", "60/min"),
+        # Codes that match no dossier, per client: enumeration misses far more often than a citizen mistypes.
+        "tracking_miss": os.environ.get("TRACKING_MISS_THROTTLE", "20/hour"),
+    },
+    # The client address behind TRUSTED_PROXY_COUNT proxies; 0 ignores X-Forwarded-For (DRF's default trusts it).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",

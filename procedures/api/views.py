@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from portal.throttles import TrackingMissThrottle
 from procedures import selectors, units
 from procedures.api import serializers as s
 from procedures.api.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -345,7 +346,7 @@ class TrackView(LanguageMixin, APIView):
     # Public and identical for everyone: no authentication, so being logged in never shows more.
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, TrackingMissThrottle]
     throttle_scope = "tracking"
 
     @extend_schema(
@@ -363,6 +364,7 @@ class TrackView(LanguageMixin, APIView):
         code = code.strip().upper()
         dossier = selectors.dossier_track(code=code) if len(code) <= 32 and TRACKING_CODE_RE.fullmatch(code) else None
         if dossier is None:
+            TrackingMissThrottle().record_miss(request, self)
             raise NotFound(_("Không tìm thấy hồ sơ với mã này."))
         context = {"lang": self.request_language(), "now": timezone.now()}
         return Response(s.TrackSerializer(dossier, context=context).data)
