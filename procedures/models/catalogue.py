@@ -48,6 +48,11 @@ class Procedure(models.Model):
     result_name = models.CharField(_("kết quả"), max_length=255, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    # citizens.models.AssuranceLevel: filing needs an account at least this sure of who the applicant is
+    # (e.g. 2 = level-2 e-ID or a card checked at the desk).
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("mức định danh tối thiểu để nộp"), default=0, choices=[(0, "0"), (1, "1"), (2, "2")]
+    )
     # Lower-case, diacritic-free copy of code and names so "dang ky khai sinh" finds "Đăng ký khai sinh" on any DB.
     search_text = models.TextField(editable=False, default="")
     current_version = models.ForeignKey(

@@ -159,6 +159,14 @@ def _condition_fields(condition: Any) -> list[str]:
     return [condition["field"]] if condition.get("field") else []
 
 
+def _assurance(value: Any) -> int:
+    if isinstance(value, bool) or value not in (0, 1, 2):
+        raise InvalidInput(
+            _("Mức định danh tối thiểu không hợp lệ."), errors={"min_assurance_level": [_("Chọn 0, 1 hoặc 2.")]}
+        )
+    return value
+
+
 def _cutoff(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
 
@@ -196,6 +204,7 @@ def procedure_import(
             "legal_basis": template.get("legal_basis", ""),
             "result_name": template.get("result_name", ""),
             "note": template.get("note", ""),
+            "min_assurance_level": _assurance(template.get("min_assurance_level", 0)),
         },
     )
     spec = template["version"]
@@ -351,7 +360,9 @@ def version_export(version: ProcedureVersion) -> dict:
 
 def procedure_export(procedure: Procedure, version: ProcedureVersion | None = None) -> dict:
     version = version or procedure.current_version
+    extra = {"min_assurance_level": procedure.min_assurance_level} if procedure.min_assurance_level else {}
     return {
+        **extra,
         "code": procedure.code,
         "name": procedure.name,
         "name_en": procedure.name_en,

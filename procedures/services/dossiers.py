@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import StaffMembership, User
 from citizens.roles import Role
+from citizens.services import require_assurance
 from procedures import deadlines, formschema, hooks
 from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, StaleVersion
 from procedures.models import (
@@ -89,6 +90,7 @@ def dossier_create(
             _("Thủ tục không tồn tại hoặc chưa được công bố."), errors={"procedure": [_("Không tìm thấy thủ tục.")]}
         )
     version = procedure.current_version
+    require_assurance(applicant=applicant, procedure=procedure)
     if channel not in Channel.values:
         raise InvalidInput(_("Kênh nộp không hợp lệ."), errors={"channel": [_("Kênh nộp không hợp lệ.")]})
     if case_code and case_code not in {case.get("code") for case in version.cases}:
@@ -385,6 +387,7 @@ def _close_open_pause(dossier: Dossier, now: datetime) -> int | None:
 
 
 def _effect_submit(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
+    require_assurance(applicant=dossier.applicant, procedure=dossier.procedure)
     version = dossier.procedure_version
     errors: dict[str, list[str]] = {}
     try:
