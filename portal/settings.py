@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "citizens",
     "procedures",
     "notifications",
@@ -224,6 +226,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # (`make demo`) turns it off. See citizens/mfa.py.
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 MFA_TOTP_ISSUER = "Một Cửa"
+HEADLESS_ADAPTER = "citizens.adapters.HeadlessAdapter"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 HEADLESS_FRONTEND_URLS = {
@@ -231,6 +234,56 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": f"{SITE_URL}/accounts/password/reset/key/{{key}}/",
     "account_signup": f"{SITE_URL}/accounts/signup/",
 }
+
+# National e-ID (VNeID): allauth's OpenID Connect provider with id "vneid" when its three settings are given
+# (API.md). citizens/vneid verifies every ID token; citizens.adapters.SocialAccountAdapter maps the claims, links
+# only on a verified national ID and never to a staff account.
+OIDC_VNEID_SERVER_URL = os.environ.get("OIDC_VNEID_SERVER_URL", "")
+OIDC_VNEID_CLIENT_ID = os.environ.get("OIDC_VNEID_CLIENT_ID", "")
+OIDC_VNEID_SECRET = os.environ.get("OIDC_VNEID_SECRET", "")
+
+
+def vneid_app(server_url: str, client_id: str, secret: str) -> dict:
+    return {
+        "provider_id": "vneid",
+        "name": "VNeID",
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": server_url,
+            "fetch_userinfo": env_bool("OIDC_VNEID_FETCH_USERINFO", False),
+            "oauth_pkce_enabled": True,
+            "token_auth_method": os.environ.get("OIDC_VNEID_TOKEN_AUTH_METHOD") or None,
+            "scope": os.environ.get("OIDC_VNEID_SCOPE", "openid").split(),
+            # e.g. OIDC_VNEID_AUTH_PARAMS="acr_values=2"; the level is still read from the returned claims.
+            "auth_params": dict(
+                part.split("=", 1) for part in os.environ.get("OIDC_VNEID_AUTH_PARAMS", "").split("&") if "=" in part
+            ),
+            "claims": {
+                "national_id": os.environ.get("OIDC_VNEID_CLAIM_NATIONAL_ID", "SoDinhDanh"),
+                "full_name": os.environ.get("OIDC_VNEID_CLAIM_FULL_NAME", "HoVaTen"),
+                "birth_date": os.environ.get("OIDC_VNEID_CLAIM_BIRTH_DATE", "NgayThangNamSinh"),
+            },
+            "loa_claim": os.environ.get("OIDC_VNEID_CLAIM_LOA", "acr"),
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "citizens.vneid.provider.VNeIDProvider",
+        "APPS": [vneid_app(OIDC_VNEID_SERVER_URL, OIDC_VNEID_CLIENT_ID, OIDC_VNEID_SECRET)]
+        if OIDC_VNEID_SERVER_URL and OIDC_VNEID_CLIENT_ID and OIDC_VNEID_SECRET
+        else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "citizens.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the e-ID proves the person; an email is added in the profile
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never link by email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # --- REST API -------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
