@@ -29,9 +29,10 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 # The embedded demo: SQLite, local cache, eager Celery tasks; emails are printed on the console; fees are paid
-# through the local fake gateway (payments/fakegateway.py) on 127.0.0.1:8765.
+# through the local fake gateway (payments/fakegateway.py) on 127.0.0.1:8765. Staff sign in with the password alone
+# here (STAFF_MFA_REQUIRED=0); anywhere else they need a second factor.
 demo: seed
-	$(PY) manage.py fake_gateway & GATEWAY=$$!; trap 'kill $$GATEWAY' EXIT INT TERM; $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py fake_gateway & GATEWAY=$$!; trap 'kill $$GATEWAY' EXIT INT TERM; STAFF_MFA_REQUIRED=0 $(PY) manage.py runserver $(HOST)
 
 lint: dev-deps
 	$(BIN)/ruff check .

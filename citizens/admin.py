@@ -39,12 +39,37 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "language")
     search_fields = ("email", "full_name", "national_id", "phone")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "national_id_verified_at",
+        "national_id_verified_by",
+        "national_id_source",
+        "assurance_level",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        # A verified national ID is locked, in the admin too.
+        return fields + ("national_id",) if obj is not None and obj.national_id_verified_at else fields
+
     filter_horizontal = ("groups", "user_permissions")
     inlines = [StaffMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Thông tin cá nhân"), {"fields": ("full_name", "national_id", "phone", "address", "language")}),
+        (
+            _("Xác thực danh tính"),
+            {
+                "fields": (
+                    "national_id_verified_at",
+                    "national_id_verified_by",
+                    "national_id_source",
+                    "assurance_level",
+                    "date_of_birth",
+                )
+            },
+        ),
         (_("Thông báo"), {"fields": ("notify_email", "notify_sms", "notify_inapp")}),
         (
             _("Quyền"),

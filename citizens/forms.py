@@ -74,7 +74,24 @@ class ProfileForm(forms.ModelForm):
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.national_id_verified_at:
+            # Verified from the e-ID or at the desk: locked (citizens.services.national_id_verify).
+            field = self.fields["national_id"]
+            field.disabled = True
+            field.help_text = _("Đã xác thực (%(source)s), không sửa được.") % {
+                "source": self.instance.get_national_id_source_display()
+            }
+        else:
+            self.fields["national_id"].help_text = _(
+                "12 chữ số, in trên thẻ căn cước. Số tự nhập chỉ là thông tin tham khảo; số được xác thực khi bạn "
+                "đăng nhập bằng VNeID hoặc khi bộ phận một cửa đối chiếu thẻ."
+            )
+
     def clean_national_id(self):
+        if self.instance.national_id_verified_at:
+            return self.instance.national_id
         value = (self.cleaned_data.get("national_id") or "").strip()
         return value or None
 

@@ -21,5 +21,6 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
 # Roles that work on dossiers: given dossiers, routed to, reminded, in the workflow's steps.
 HANDLING_ROLES = frozenset({Role.RECEPTION, Role.SPECIALIST, Role.LEADER})
-# Staff who see an agency's dossiers: the handlers and the agency's admin (IOC viewers see only statistics).
-DOSSIER_VIEWER_ROLES = HANDLING_ROLES | {Role.AGENCY_ADMIN}
+# Roles whose holders see their agency's dossiers. Template configuration (agency admin) and data publishing (data
+# officer) are not casework: they never see citizens' dossiers.
+DOSSIER_VIEWER_ROLES = STAFF_ROLES - {Role.AGENCY_ADMIN, Role.DATA_OFFICER}

@@ -204,7 +204,9 @@ def procedure_import_upload(request: HttpRequest) -> HttpResponse:
         return redirect("procedure_editor:list")
     agency = agencies.get(identity_code=form.cleaned_data["agency"])
     try:
-        procedure = procedure_import(template=template, agency=agency, publish=False)
+        procedure = procedure_import(
+            template=template, agency=agency, publish=False, rename_field=request.user.is_superuser
+        )
     except (InvalidInput, KeyError, TypeError, ValueError) as exc:
         problems = _problems_of(exc) if isinstance(exc, InvalidInput) else [str(exc)]
         messages.error(request, _("Không nhập được mẫu: %(p)s") % {"p": "; ".join(problems)})

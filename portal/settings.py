@@ -37,6 +37,10 @@ if not DEBUG and SECRET_KEY.startswith("insecure-demo-key"):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies of ours stand in front of the portal (the Procfile's web process behind one: 1). One
+# number for Django (portal.proxy), DRF's throttles and allauth's rate limits, so all see the same client address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "citizens",
     "procedures",
     "notifications",
@@ -74,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.RequestGuardMiddleware",
+    "portal.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    "citizens.mfa.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -132,6 +140,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if not DEBUG and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Login lockouts, TOTP code reuse, API throttles and tracking misses are counted in the cache: a per-process
+    # cache gives each worker its own count, so the limits multiply by the number of processes.
+    raise RuntimeError("REDIS_URL must be set when DEBUG is off: rate limits need a cache shared by all processes.")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
@@ -250,7 +262,11 @@ ACCOUNT_FORMS = {"signup": "citizens.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Một Cửa] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff (is_staff, superusers, anyone with an agency role) must use a second factor; only the embedded demo
+# (`make demo`) turns it off. See citizens/mfa.py.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 MFA_TOTP_ISSUER = "Một Cửa"
+HEADLESS_ADAPTER = "citizens.adapters.HeadlessAdapter"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_ONLY = False
 HEADLESS_FRONTEND_URLS = {
@@ -258,6 +274,56 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": f"{SITE_URL}/accounts/password/reset/key/{{key}}/",
     "account_signup": f"{SITE_URL}/accounts/signup/",
 }
+
+# National e-ID (VNeID): allauth's OpenID Connect provider with id "vneid" when its three settings are given
+# (API.md). citizens/vneid verifies every ID token; citizens.adapters.SocialAccountAdapter maps the claims, links
+# only on a verified national ID and never to a staff account.
+OIDC_VNEID_SERVER_URL = os.environ.get("OIDC_VNEID_SERVER_URL", "")
+OIDC_VNEID_CLIENT_ID = os.environ.get("OIDC_VNEID_CLIENT_ID", "")
+OIDC_VNEID_SECRET = os.environ.get("OIDC_VNEID_SECRET", "")
+
+
+def vneid_app(server_url: str, client_id: str, secret: str) -> dict:
+    return {
+        "provider_id": "vneid",
+        "name": "VNeID",
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": server_url,
+            "fetch_userinfo": env_bool("OIDC_VNEID_FETCH_USERINFO", False),
+            "oauth_pkce_enabled": True,
+            "token_auth_method": os.environ.get("OIDC_VNEID_TOKEN_AUTH_METHOD") or None,
+            "scope": os.environ.get("OIDC_VNEID_SCOPE", "openid").split(),
+            # e.g. OIDC_VNEID_AUTH_PARAMS="acr_values=2"; the level is still read from the returned claims.
+            "auth_params": dict(
+                part.split("=", 1) for part in os.environ.get("OIDC_VNEID_AUTH_PARAMS", "").split("&") if "=" in part
+            ),
+            "claims": {
+                "national_id": os.environ.get("OIDC_VNEID_CLAIM_NATIONAL_ID", "SoDinhDanh"),
+                "full_name": os.environ.get("OIDC_VNEID_CLAIM_FULL_NAME", "HoVaTen"),
+                "birth_date": os.environ.get("OIDC_VNEID_CLAIM_BIRTH_DATE", "NgayThangNamSinh"),
+            },
+            "loa_claim": os.environ.get("OIDC_VNEID_CLAIM_LOA", "acr"),
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "citizens.vneid.provider.VNeIDProvider",
+        "APPS": [vneid_app(OIDC_VNEID_SERVER_URL, OIDC_VNEID_CLIENT_ID, OIDC_VNEID_SECRET)]
+        if OIDC_VNEID_SERVER_URL and OIDC_VNEID_CLIENT_ID and OIDC_VNEID_SECRET
+        else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "citizens.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the e-ID proves the person; an email is added in the profile
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never link by email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # --- REST API -------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -274,7 +340,11 @@ REST_FRAMEWORK = {
         "tracking": os.environ.get("TRACKING_THROTTLE", "60/min"),
         "dossier_create": os.environ.get("DOSSIER_CREATE_THROTTLE", "30/hour"),
         "document_upload": os.environ.get("DOCUMENT_UPLOAD_THROTTLE", "300/hour"),
+        # Codes that match no dossier, per client: enumeration misses far more often than a citizen mistypes.
+        "tracking_miss": os.environ.get("TRACKING_MISS_THROTTLE", "20/hour"),
     },
+    # The client address behind TRUSTED_PROXY_COUNT proxies; 0 ignores X-Forwarded-For (DRF's default trusts it).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "portal.parsers.JSONParser",

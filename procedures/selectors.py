@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, 
 from django.utils import timezone
 
 from citizens.models import StaffMembership, User
-from citizens.roles import STAFF_ROLES, Role
+from citizens.roles import DOSSIER_VIEWER_ROLES, STAFF_ROLES, Role
 from procedures.enums import CLOCK_RUNNING
 from procedures.keyset import Ordering
 from procedures.models import (
@@ -26,6 +26,15 @@ from procedures.models import (
 from procedures.models.dossier import CODE_KEY, CREATED_KEY, DUE_KEY, ID_KEY, SUBMITTED_KEY
 from procedures.search import search_procedures
 from procedures.workflow import Action, DossierFacts, available_actions
+
+# An applicant sees a result document only once the dossier is decided.
+RESULT_RELEASED_STATUSES = frozenset({Status.COMPLETED, Status.DELIVERED})
+
+
+def result_released(dossier: Dossier, document: Document) -> bool:
+    """Whether the dossier's applicant may see `document` (input documents always; results after completion)."""
+    return document.kind != DocumentKind.RESULT or dossier.status in RESULT_RELEASED_STATUSES
+
 
 # --- catalogue ------------------------------------------------------------------------------------------------
 
@@ -83,11 +92,13 @@ def actor_roles(dossier: Dossier, user: User) -> set[str]:
     """The roles `user` holds on this dossier: applicant of it, and/or active staff roles in its agency.
 
     Always read from the database (one query): a role cached on the user object would outlive a membership change
-    made while the object is alive (a long task, a test, a request that grants a role)."""
-    roles = staff_roles(user, dossier.agency_id) if user.is_active else set()
+    made while the object is alive (a long task, a test, a request that grants a role).
+
+    Separation of duties: on a dossier they filed, staff are only its applicant (no staff role applies), so they
+    can never accept, process, assign or decide their own application."""
     if dossier.applicant_id == user.pk:
-        roles.add(Role.APPLICANT)
-    return roles
+        return {Role.APPLICANT}
+    return staff_roles(user, dossier.agency_id) if user.is_active else set()
 
 
 def dossier_steps(version_id: int) -> list[ProcedureStep]:
@@ -269,7 +280,9 @@ def dossier_list_for(*, user: User, **filters) -> QuerySet[Dossier]:
     if user.is_superuser:
         listing = dossier_list_for_staff(user=user, agency_ids=None, **filters)
     else:
-        agency_ids = list(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
+        agency_ids = list(
+            user.memberships.filter(is_active=True, role__in=DOSSIER_VIEWER_ROLES).values_list("agency_id", flat=True)
+        )
         if agency_ids:
             listing = dossier_list_for_staff(user=user, agency_ids=agency_ids, **filters)
         else:

@@ -14,6 +14,8 @@ def test_check_deploy_is_clean_with_production_settings():
         "DEBUG": "0",
         "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "portal.example.gov.vn",
+        # Production needs a shared cache (rate limits); `check` never connects to it.
+        "REDIS_URL": "redis://127.0.0.1:6379/4",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -274,4 +274,11 @@ class ApplicantForm(forms.Form):
     phone = forms.RegexField(
         label=_("Số điện thoại (không bắt buộc)"), regex=r"^(0|\+84)\d{9}$", required=False, max_length=16
     )
+    card_checked = forms.BooleanField(
+        label=_("Tôi đã đối chiếu thẻ căn cước gốc với người nộp"),
+        required=False,
+        help_text=_("Số định danh được xác thực cho tài khoản của công dân, ghi nhận tên bạn và thời điểm."),
+    )
+    # The account the officer was shown and confirmed (name and email): nothing is attached to an account unseen.
+    confirm_account = forms.IntegerField(required=False, widget=forms.HiddenInput)
     prefix = "applicant"

@@ -75,12 +75,13 @@ DEFAULT_QUEUE = "cua-toi"
 
 
 def workspace_memberships(user: User) -> list[StaffMembership]:
-    """The officer's active memberships that handle dossiers (IOC viewers only read dashboards)."""
+    """The officer's active memberships that handle dossiers (IOC viewers only read dashboards; agency admins
+    configure procedures and see no dossiers)."""
     if not user.is_authenticated or not user.is_active:
         return []
     return list(
         StaffMembership.objects.filter(user=user, is_active=True)
-        .exclude(role=Role.IOC_VIEWER)
+        .exclude(role__in=[Role.IOC_VIEWER, Role.AGENCY_ADMIN])
         .select_related("agency", "department")
     )
 

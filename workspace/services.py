@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizens.models import User
+from citizens.models import DESK_ASSURANCE_LEVEL, IdentitySource, User
 from citizens.roles import Role
+from citizens.services import national_id_valid, national_id_verify, user_with_verified_national_id
 from procedures.errors import ActionForbidden, DomainError, InvalidInput
 from procedures.models import Channel, Dossier, Procedure
 from procedures.selectors import staff_roles
@@ -29,46 +30,89 @@ logger = logging.getLogger(__name__)
 NO_EMAIL_DOMAIN = "chua-co-email.invalid"
 
 
+class AccountNeedsConfirmation(DomainError):
+    """An existing account matches the walk-in citizen: the officer must see its name and email and confirm."""
+
+    status_code = 409
+    code = "confirm_account"
+
+    def __init__(self, user: User):
+        super().__init__(
+            _("Đã có tài khoản khớp với thông tin này. Hãy kiểm tra họ tên và email rồi xác nhận nộp cho tài khoản đó.")
+        )
+        self.user = user
+
+
+def citizen_match(*, national_id: str, email: str = "") -> User | None:
+    """The account a walk-in citizen's details point to: the one holding this national ID verified, else the one
+    with this email. A typed (unverified) ID on some account is data, never a key: it matches nothing."""
+    user = user_with_verified_national_id((national_id or "").strip())
+    if user is None and email:
+        user = User.objects.filter(email=email.strip().lower()).first()
+    return user
+
+
 @transaction.atomic
-def citizen_find_or_create(*, national_id: str, email: str = "", full_name: str = "", phone: str = "") -> User:
-    """The citizen with this national ID (or, failing that, this email); a new account without a usable password
-    otherwise. The citizen can claim it later through the password reset flow (allauth) with their email.
+def citizen_for_desk(
+    *,
+    officer: User,
+    national_id: str,
+    email: str = "",
+    full_name: str = "",
+    phone: str = "",
+    card_checked: bool = False,
+    confirm_account: int | None = None,
+) -> User:
+    """The account a reception officer files a paper dossier for. An existing account is used only once the officer
+    confirmed it after seeing its name and email (AccountNeedsConfirmation until then); otherwise a new account
+    without a usable password is made (the citizen claims it later through password reset with their email). With
+    `card_checked` the officer vouches for the card: the ID becomes the account's verified ID, recorded with the
+    officer and the time; without it the ID stays data.
 
     A walk-in citizen without email gets a placeholder address on a reserved domain (`.invalid`) and email
     notifications off, so nothing is ever sent to it."""
     national_id = (national_id or "").strip()
     email = (email or "").strip().lower()
-    if not (len(national_id) == 12 and national_id.isdigit()):
+    if not national_id_valid(national_id):
         raise InvalidInput(
             _("Số định danh cá nhân gồm đúng 12 chữ số."), errors={"national_id": [_("Gồm đúng 12 chữ số.")]}
         )
-    user = User.objects.filter(national_id=national_id).first()
-    if user is None and email:
-        user = User.objects.filter(email=email).first()
-        if user is not None and user.national_id and user.national_id != national_id:
-            raise InvalidInput(
-                _("Email này thuộc một tài khoản có số định danh khác."),
-                errors={"email": [_("Email đã gắn với số định danh khác.")]},
-            )
-        if user is not None and not user.national_id:
-            user.national_id = national_id
-            user.save(update_fields=["national_id"])
+    user = citizen_match(national_id=national_id, email=email)
     if user is not None:
-        return user
-    if not full_name.strip():
-        raise InvalidInput(_("Cần họ và tên để tạo tài khoản."), errors={"full_name": [_("Trường này là bắt buộc.")]})
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(
-                email=email or f"{national_id}@{NO_EMAIL_DOMAIN}",
-                password=None,  # unusable: the citizen sets one through password reset
-                full_name=full_name.strip(),
-                national_id=national_id,
-                phone=phone.strip(),
-                notify_email=bool(email),
+        if user.pk != confirm_account:
+            raise AccountNeedsConfirmation(user)
+        if user.pk == officer.pk:
+            raise ActionForbidden(_("Cán bộ không tự tiếp nhận hồ sơ của chính mình; hãy nhờ cán bộ khác tiếp nhận."))
+    else:
+        if not full_name.strip():
+            raise InvalidInput(
+                _("Cần họ và tên để tạo tài khoản."), errors={"full_name": [_("Trường này là bắt buộc.")]}
             )
-    except IntegrityError:
-        raise InvalidInput(_("Tài khoản đã tồn tại, hãy thử lại."), errors={"national_id": [_("Đã tồn tại.")]})
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email or f"{national_id}@{NO_EMAIL_DOMAIN}",
+                    password=None,  # unusable: the citizen sets one through password reset
+                    full_name=full_name.strip(),
+                    national_id=national_id,
+                    phone=phone.strip(),
+                    notify_email=bool(email),
+                )
+        except IntegrityError:
+            raise InvalidInput(
+                _("Không tạo được tài khoản với email này; hãy kiểm tra lại."),
+                errors={"email": [_("Không dùng được.")]},
+            )
+    if card_checked and not (user.national_id_verified_at and user.national_id == national_id):
+        national_id_verify(
+            user=user,
+            national_id=national_id,
+            source=IdentitySource.DESK,
+            level=DESK_ASSURANCE_LEVEL,
+            verified_by=officer,
+        )
+        user.refresh_from_db()
+    return user
 
 
 @transaction.atomic
@@ -93,6 +137,9 @@ def dossier_file_in_person(
     procedure = Procedure.objects.filter(code=procedure_code).only("agency_id").first()
     if procedure is None or Role.RECEPTION not in staff_roles(officer, procedure.agency_id):
         raise ActionForbidden(_("Chỉ bộ phận một cửa của cơ quan thực hiện thủ tục được tiếp nhận hồ sơ trực tiếp."))
+    if applicant.pk == officer.pk:
+        # Separation of duties: another reception officer files an officer's own application.
+        raise ActionForbidden(_("Cán bộ không tự tiếp nhận hồ sơ của chính mình; hãy nhờ cán bộ khác tiếp nhận."))
     dossier = dossier_create(
         applicant=applicant,
         procedure_code=procedure_code,
@@ -140,7 +187,9 @@ def dossiers_bulk_action(
     results = []
     now = timezone.now()
     for dossier_id, version in items:
-        code = str(Dossier.objects.filter(pk=dossier_id).values_list("code", flat=True).first() or dossier_id)
+        # Only a dossier the officer may see is named by its code; any other stays the id they sent.
+        visible = Dossier.objects.visible_to(actor).filter(pk=dossier_id)
+        code = str(visible.values_list("code", flat=True).first() or dossier_id)
         try:
             dossier_perform_action(
                 dossier_id=dossier_id,

@@ -48,7 +48,7 @@ from workspace.selectors import (
     queue_ordering,
     workspace_memberships,
 )
-from workspace.services import citizen_find_or_create, dossier_file_in_person, dossiers_bulk_action
+from workspace.services import AccountNeedsConfirmation, citizen_for_desk, dossier_file_in_person, dossiers_bulk_action
 
 PER_PAGE = 25
 STALE_MESSAGE = "Hồ sơ vừa được người khác cập nhật"
@@ -450,7 +450,7 @@ def in_person(request: HttpRequest) -> HttpResponse:
     if procedure is None:
         return render(request, "workspace/in_person.html", context)
     version = procedure.current_version
-    data, errors = {}, {}
+    data, errors, match = {}, {}, None
     applicant_form = ApplicantForm(request.POST or None)
     if request.method == "POST":
         problems: dict = {}
@@ -464,10 +464,23 @@ def in_person(request: HttpRequest) -> HttpResponse:
                 errors[f"documents.{doc['code']}"] = [_("Chưa có bản quét của thành phần này.")]
         if applicant_form.is_valid() and not errors:
             try:
-                citizen = citizen_find_or_create(**applicant_form.cleaned_data)
-                dossier = dossier_file_in_person(
-                    officer=request.user, applicant=citizen, procedure_code=procedure.code, data=data, uploads=uploads
+                with transaction.atomic():
+                    citizen = citizen_for_desk(officer=request.user, **applicant_form.cleaned_data)
+                    dossier = dossier_file_in_person(
+                        officer=request.user,
+                        applicant=citizen,
+                        procedure_code=procedure.code,
+                        data=data,
+                        uploads=uploads,
+                    )
+            except AccountNeedsConfirmation as exc:
+                # Show whose account it is; the officer confirms (and attaches the scans again) or corrects the data.
+                match = exc.user
+                applicant_form = ApplicantForm(
+                    {**request.POST.dict(), f"{ApplicantForm.prefix}-confirm_account": match.pk}
                 )
+                applicant_form.is_valid()
+                messages.warning(request, exc.message)
             except DomainError as exc:
                 errors = {**exc.errors} or {"__all__": [exc.message]}
                 messages.error(request, exc.message)
@@ -481,6 +494,7 @@ def in_person(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "applicant_form": applicant_form,
+            "match": match,
             "widgets": build_widgets(version.form_fields, data, errors),
             "documents": [
                 {

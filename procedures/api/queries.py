@@ -28,10 +28,13 @@ class CallerRoles:
         return self.by_agency.get(agency_id, frozenset())
 
     def for_dossier(self, dossier: Dossier) -> set[str]:
-        roles = set(self.staff_roles(dossier.agency_id))
         if self.user_id is not None and dossier.applicant_id == self.user_id:
-            roles.add(Role.APPLICANT)
-        return roles
+            return {Role.APPLICANT}  # separation of duties, as selectors.actor_roles
+        return set(self.staff_roles(dossier.agency_id))
+
+    def is_staff_on(self, dossier: Dossier) -> bool:
+        """Acting as the agency's staff on this dossier (never on one's own application)."""
+        return dossier.applicant_id != self.user_id and self.is_agency_staff(dossier.agency_id)
 
     def is_agency_staff(self, agency_id: int) -> bool:
         """Staff of that agency see its internal events (comments, assignments) and who a dossier is assigned to."""

@@ -19,7 +19,7 @@ from procedures.enums import IN_PROGRESS
 from procedures.fees import fee_items
 from procedures.formschema import FIELD_TYPES
 from procedures.models import Channel, DocumentKind, Dossier, DossierEvent, OnlineLevel, Outcome, Procedure, Status
-from procedures.selectors import dossier_available_actions, is_overdue
+from procedures.selectors import dossier_available_actions, is_overdue, result_released
 from procedures.workflow import Action
 
 LANGUAGES = ("vi", "en")
@@ -555,7 +555,7 @@ class DossierListSerializer(serializers.Serializer):
     @extend_schema_field(StaffRefSerializer(allow_null=True))
     def get_assignee(self, obj: Dossier) -> dict | None:
         # Who holds a dossier is internal to the agency: applicants get null.
-        if obj.assignee_id is None or not self.context["roles"].is_agency_staff(obj.agency_id):
+        if obj.assignee_id is None or not self.context["roles"].is_staff_on(obj):
             return None
         return {"id": obj.assignee_id, "name": obj.assignee.full_name or _officer(_lang(self))}
 
@@ -572,7 +572,7 @@ class DossierDetailSerializer(DossierListSerializer):
     data = serializers.JSONField()
     case = serializers.CharField(source="case_code")
     channel = serializers.ChoiceField(choices=Channel.choices)
-    documents = DossierDocumentSerializer(many=True)
+    documents = serializers.SerializerMethodField()
     accepted_at = serializers.DateTimeField(allow_null=True)
     original_due_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -597,6 +597,13 @@ class DossierDetailSerializer(DossierListSerializer):
         payload = requests[-1].payload if requests else {}
         return payload if isinstance(payload, dict) else {}
 
+    @extend_schema_field(DossierDocumentSerializer(many=True))
+    def get_documents(self, obj: Dossier) -> list[dict]:
+        # An applicant sees result documents only once the dossier is decided (completed or delivered).
+        staff = self.context["roles"].is_staff_on(obj)
+        documents = [d for d in obj.documents.all() if staff or result_released(obj, d)]
+        return DossierDocumentSerializer(documents, many=True, context=self.context).data
+
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_supplement_fields(self, obj: Dossier) -> list[str]:
         return list(self._open_request(obj).get("fields") or [])
@@ -608,8 +615,10 @@ class DossierDetailSerializer(DossierListSerializer):
     @extend_schema_field(HistoryEntrySerializer(many=True))
     def get_history(self, obj: Dossier) -> list[dict]:
         roles = self.context["roles"]
-        show_internal = roles.is_agency_staff(obj.agency_id)
+        show_internal = roles.is_staff_on(obj)
         lang = _lang(self)
+        # Officers act for their agency: applicants see the agency's name, never an officer's (as the pages do).
+        agency_name = None if show_internal else localized(obj.agency.name, obj.agency.name_en, lang)
         at = serializers.DateTimeField()
         return [
             {
@@ -617,7 +626,7 @@ class DossierDetailSerializer(DossierListSerializer):
                 "from_status": event.from_status or None,
                 "to_status": event.to_status or None,
                 "step": event.step,
-                "actor": self._actor_name(event, obj, roles.user_id, lang),
+                "actor": self._actor_name(event, obj, roles.user_id, lang, agency_name),
                 "comment": event.comment,
                 "at": at.to_representation(event.at),
             }
@@ -626,7 +635,9 @@ class DossierDetailSerializer(DossierListSerializer):
         ]
 
     @staticmethod
-    def _actor_name(event: DossierEvent, dossier: Dossier, caller_id: int | None, lang: str) -> str:
+    def _actor_name(
+        event: DossierEvent, dossier: Dossier, caller_id: int | None, lang: str, agency_name: str | None = None
+    ) -> str:
         actor = event.actor
         if actor is None:
             return "System" if lang == "en" else "Hệ thống"
@@ -634,6 +645,8 @@ class DossierDetailSerializer(DossierListSerializer):
             if actor.pk == caller_id:
                 return "You" if lang == "en" else "Bạn"
             return actor.full_name or ("Applicant" if lang == "en" else "Người nộp hồ sơ")
+        if agency_name is not None:
+            return agency_name
         return actor.full_name or _officer(lang)
 
 

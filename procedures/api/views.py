@@ -20,8 +20,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from citizens.roles import DOSSIER_VIEWER_ROLES
 from portal.parsers import JSONParser
-from portal.throttles import CreationThrottle
+from portal.throttles import CreationThrottle, TrackingMissThrottle
 from procedures import selectors, units
 from procedures.api import serializers as s
 from procedures.api.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -257,7 +258,9 @@ class DossierListCreateView(DossierViewMixin, generics.ListCreateAPIView):
     def list(self, request, *args, **kwargs):
         params = _query(s.DossierListQuerySerializer, request)
         roles = caller_roles(request.user)
-        is_staff = roles.superuser or bool(roles.by_agency)
+        # Agencies whose dossiers the caller sees: template admins and data officers see none (DOSSIER_VIEWER_ROLES).
+        viewer_agencies = [agency for agency, held in roles.by_agency.items() if held & DOSSIER_VIEWER_ROLES]
+        is_staff = roles.superuser or bool(viewer_agencies)
         audience = params.get("audience") or ("staff" if is_staff else "applicant")
         filters = {
             "status": params.get("status", ""),
@@ -272,7 +275,7 @@ class DossierListCreateView(DossierViewMixin, generics.ListCreateAPIView):
                 raise exceptions.PermissionDenied(_("Chỉ cán bộ của cơ quan mới xem được danh sách hồ sơ của cơ quan."))
             listing = selectors.dossier_list_for_staff(
                 user=request.user,
-                agency_ids=None if roles.superuser else roles.by_agency.keys(),
+                agency_ids=None if roles.superuser else viewer_agencies,
                 assigned_to_me=params.get("assigned") == "me",
                 **filters,
             )
@@ -373,7 +376,7 @@ class TrackView(LanguageMixin, APIView):
     # Public and identical for everyone: no authentication, so being logged in never shows more.
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, TrackingMissThrottle]
     throttle_scope = "tracking"
 
     @extend_schema(
@@ -391,6 +394,7 @@ class TrackView(LanguageMixin, APIView):
         code = code.strip().upper()
         dossier = selectors.dossier_track(code=code) if len(code) <= 32 and TRACKING_CODE_RE.fullmatch(code) else None
         if dossier is None:
+            TrackingMissThrottle().record_miss(request, self)
             raise NotFound(_("Không tìm thấy hồ sơ với mã này."))
         context = {"lang": self.request_language(), "now": timezone.now()}
         return Response(s.TrackSerializer(dossier, context=context).data)

@@ -14,6 +14,8 @@ from procedures.models import Agency, Department
 from procedures.services.catalogue import procedure_import
 
 PASSWORD = "demo-Portal-2026"
+# API.md: every demo staff account has TOTP with this base32 secret, so scripts can compute the second factor.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 PROVINCE = {"identity_code": "000.00.00.H26", "name": "UBND Thành phố Hà Nội", "name_en": "Hanoi People's Committee"}
 
@@ -122,6 +124,15 @@ def _user(email: str, full_name: str, **extra) -> User:
     return user
 
 
+def _enrol_totp(user: User) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    Authenticator.objects.update_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRET)}}
+    )
+
+
 def seed_demo(*, history: int | None = None) -> list[str]:
     Site.objects.update_or_create(pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Một Cửa"})
     agencies = _agencies()
@@ -135,8 +146,10 @@ def seed_demo(*, history: int | None = None) -> list[str]:
         for role, department_code in roles:
             department = agency.departments.filter(code=department_code).first() if department_code else None
             StaffMembership.objects.get_or_create(user=user, agency=agency, department=department, role=role)
+        _enrol_totp(user)
     admin = _user("admin@example.org", "Quản trị hệ thống", is_staff=True, is_superuser=True)
     admin.save()
+    _enrol_totp(admin)
 
     for template in PROCEDURES:
         procedure_import(template=template, agency=agencies[template["agency"]])

@@ -68,6 +68,11 @@ class Procedure(models.Model):
     # documents and its results are kept. Empty = kept indefinitely. procedures.services.retention applies them.
     documents_retention_years = models.PositiveSmallIntegerField(_("thời hạn lưu giấy tờ (năm)"), null=True, blank=True)
     results_retention_years = models.PositiveSmallIntegerField(_("thời hạn lưu kết quả (năm)"), null=True, blank=True)
+    # citizens.models.AssuranceLevel: filing needs an account at least this sure of who the applicant is
+    # (e.g. 2 = level-2 e-ID or a card checked at the desk).
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("mức định danh tối thiểu để nộp"), default=0, choices=[(0, "0"), (1, "1"), (2, "2")]
+    )
     # Lower-case, diacritic-free copy of code and names so "dang ky khai sinh" finds "Đăng ký khai sinh" on any DB.
     search_text = models.TextField(editable=False, default="")
     current_version = models.ForeignKey(

@@ -44,7 +44,11 @@ class DossierQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.exclude(Q(status=Status.DRAFT) & ~Q(applicant=user))
-        agency_ids = list(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
+        from citizens.roles import DOSSIER_VIEWER_ROLES
+
+        agency_ids = list(
+            user.memberships.filter(is_active=True, role__in=DOSSIER_VIEWER_ROLES).values_list("agency_id", flat=True)
+        )
         # Staff never see a citizen's online draft; paper dossiers reception is digitising are theirs to finish.
         staff = Q(agency_id__in=agency_ids) & (~Q(status=Status.DRAFT) | ~Q(channel=Channel.ONLINE))
         return self.filter(Q(applicant=user) | staff)

@@ -177,20 +177,34 @@ def _condition_fields(condition: Any) -> list[str]:
     return [condition["field"]] if condition.get("field") else []
 
 
+def _assurance(value: Any) -> int:
+    if isinstance(value, bool) or value not in (0, 1, 2):
+        raise InvalidInput(
+            _("Mức định danh tối thiểu không hợp lệ."), errors={"min_assurance_level": [_("Chọn 0, 1 hoặc 2.")]}
+        )
+    return value
+
+
 def _cutoff(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
 
 
 @transaction.atomic
-def procedure_import(*, template: Mapping[str, Any], agency: Agency, publish: bool = True) -> Procedure:
+def procedure_import(
+    *, template: Mapping[str, Any], agency: Agency, publish: bool = True, rename_field: bool = True
+) -> Procedure:
     """Create or update a procedure from its JSON template, adding a new version (published unless asked not to).
 
     Idempotent for seeding: if the current published version already equals the template, nothing changes.
-    With `publish=False` the template lands in the procedure's open draft (replacing its content) or a new one."""
+    With `publish=False` the template lands in the procedure's open draft (replacing its content) or a new one.
+    Fields (sectors) are shared by every agency: with `rename_field=False` (an agency admin's import) an existing
+    field keeps its names and only a missing one is created; renaming one is a system admin's act."""
     field_spec = template["field"]
-    field, _created = Field.objects.update_or_create(
-        code=field_spec["code"], defaults={"name": field_spec["name"], "name_en": field_spec.get("name_en", "")}
-    )
+    names = {"name": field_spec["name"], "name_en": field_spec.get("name_en", "")}
+    if rename_field:
+        field, _created = Field.objects.update_or_create(code=field_spec["code"], defaults=names)
+    else:
+        field, _created = Field.objects.get_or_create(code=field_spec["code"], defaults=names)
     online_level = template.get("online_level", OnlineLevel.FULL)
     if online_level not in OnlineLevel.values:
         raise InvalidInput(_("Mức độ trực tuyến không hợp lệ."), errors={"online_level": [online_level]})
@@ -208,6 +222,7 @@ def procedure_import(*, template: Mapping[str, Any], agency: Agency, publish: bo
             "legal_basis": template.get("legal_basis", ""),
             "result_name": template.get("result_name", ""),
             "note": template.get("note", ""),
+            "min_assurance_level": _assurance(template.get("min_assurance_level", 0)),
         },
     )
     spec = template["version"]
@@ -370,7 +385,9 @@ def version_export(version: ProcedureVersion) -> dict:
 
 def procedure_export(procedure: Procedure, version: ProcedureVersion | None = None) -> dict:
     version = version or procedure.current_version
+    extra = {"min_assurance_level": procedure.min_assurance_level} if procedure.min_assurance_level else {}
     return {
+        **extra,
         "code": procedure.code,
         "name": procedure.name,
         "name_en": procedure.name_en,

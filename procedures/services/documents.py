@@ -38,7 +38,7 @@ from procedures.errors import (
     ScannerUnavailable,
 )
 from procedures.models import Document, DocumentKind, Dossier, Status
-from procedures.selectors import actor_roles, dossier_facts, dossier_steps
+from procedures.selectors import actor_roles, dossier_facts, dossier_steps, result_released
 from procedures.services.dossiers import dossier_get_for
 from procedures.vocabulary import DEFAULT_ACCEPT, DOCX, EXTENSIONS, PPTX, RESULT_ACCEPT, XLSX
 from procedures.workflow import Action
@@ -240,6 +240,8 @@ def _check_result_editable(dossier: Dossier, actor: User) -> None:
     facts = dossier_facts(dossier, dossier_steps(dossier.procedure_version_id))
     if facts.step_role is None or facts.step_role not in roles:
         raise forbidden
+    if facts.current_step != facts.step_count:
+        raise ActionNotAvailable(_("Chỉ cập nhật kết quả ở bước cuối của quy trình, khi hoàn thành xử lý."))
 
 
 def _check_editable(dossier: Dossier, actor: User, kind: str) -> None:
@@ -412,7 +414,10 @@ def document_open_for(*, dossier_id: UUID | str, document_id: UUID | str, user: 
     """The document if `user` may see its dossier (the applicant, staff of the handling agency once filed, a
     superuser), else NotFound. The caller opens `document.file`."""
     dossier = dossier_get_for(dossier_id=dossier_id, user=user)
-    return _document_of(dossier, document_id)
+    document = _document_of(dossier, document_id)
+    if dossier.applicant_id == user.pk and not result_released(dossier, document):
+        raise NotFound(_("Không tìm thấy tài liệu."))  # no result exists for the applicant before the decision
+    return document
 
 
 def _document_of(dossier: Dossier, document_id: UUID | str) -> Document:

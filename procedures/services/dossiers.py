@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import StaffMembership, User
 from citizens.roles import HANDLING_ROLES, Role
+from citizens.services import require_assurance
 from procedures import deadlines, formschema, hooks
 from procedures.enums import EDITABLE, FINAL
 from procedures.errors import ActionForbidden, ActionNotAvailable, InvalidInput, NotFound, QuotaExceeded, StaleVersion
@@ -99,6 +100,7 @@ def dossier_create(
             _("Thủ tục không tồn tại hoặc chưa được công bố."), errors={"procedure": [_("Không tìm thấy thủ tục.")]}
         )
     version = procedure.current_version
+    require_assurance(applicant=applicant, procedure=procedure)
     if channel not in Channel.values:
         raise InvalidInput(_("Kênh nộp không hợp lệ."), errors={"channel": [_("Kênh nộp không hợp lệ.")]})
     if case_code and case_code not in {case.get("code") for case in version.cases}:
@@ -417,6 +419,7 @@ def _close_open_pause(dossier: Dossier, now: datetime) -> int | None:
 
 
 def _effect_submit(dossier: Dossier, *, actor, now, steps, **_ctx) -> dict:
+    require_assurance(applicant=dossier.applicant, procedure=dossier.procedure)
     version = dossier.procedure_version
     errors: dict[str, list[str]] = {}
     try:
@@ -714,6 +717,12 @@ def _assignee_from(dossier: Dossier, value: Any, *, role: str | None = None) -> 
     )
     memberships = memberships.filter(role=role) if role else memberships.filter(role__in=HANDLING_ROLES)
     membership = memberships.first()
+    if membership is not None and membership.user_id == dossier.applicant_id:
+        # Separation of duties: an officer who filed the dossier never handles it.
+        raise InvalidInput(
+            _("Không thể giao hồ sơ cho chính người nộp hồ sơ; hãy chọn cán bộ khác."),
+            errors={"assignee": [_("Cán bộ này là người nộp hồ sơ.")]},
+        )
     if membership is None:
         raise InvalidInput(
             _("Cán bộ được phân công không thuộc cơ quan xử lý hoặc không có vai trò của bước."),

@@ -268,10 +268,12 @@ def _route(*, dossier: Dossier, step: ProcedureStep, now: datetime, assignee: Us
             reason=f"{agency.name} không có phòng ban “{department_code}”.",
         )
 
-    if assignee is not None and _is_officer_of(assignee, agency):
+    # Separation of duties: nobody handles a dossier they filed themselves; it goes to someone else.
+    if assignee is not None and assignee.pk != dossier.applicant_id and _is_officer_of(assignee, agency):
         return RoutingDecision(agency=agency, department=department, assignee=assignee, rule=EXPLICIT, source=source)
 
     candidates = _candidates(agency=agency, department=department, role=step.role)
+    candidates.pop(dossier.applicant_id, None)
     if not candidates:
         return RoutingDecision(
             agency=agency,

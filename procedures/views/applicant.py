@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from procedures import formschema
 from procedures.display import fee_table, is_english, localized, money_display, status_label, status_tone
@@ -107,10 +108,11 @@ def dossier_submitted(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def result_download(request: HttpRequest, dossier_id: UUID, document_id: UUID) -> HttpResponse:
-    """Download an electronic result. The applicant's first download of a completed dossier's result is the
-    hand-over (DOMAIN.md: "deliver ... or the applicant downloading an e-result"), recorded as `deliver` with the
-    channel "online"; later downloads just serve the file."""
+    """Download an electronic result. Taking it ("Nhận kết quả", a POST) is the hand-over of a completed dossier
+    (DOMAIN.md: "deliver ... or the applicant downloading an e-result"), recorded as `deliver` with the channel
+    "online"; a GET only serves the file and never changes the dossier (links are prefetched and crawled)."""
     dossier = _own(request, dossier_id)
     try:
         document = document_open_for(dossier_id=dossier.pk, document_id=document_id, user=request.user)
@@ -118,7 +120,7 @@ def result_download(request: HttpRequest, dossier_id: UUID, document_id: UUID) -
         raise Http404
     if document.kind != DocumentKind.RESULT:
         raise Http404
-    if dossier.status == Status.COMPLETED:
+    if request.method == "POST" and dossier.status == Status.COMPLETED:
         try:
             dossier_perform_action(
                 dossier_id=dossier.pk,

@@ -25,6 +25,7 @@ from procedures.selectors import (
     dossier_detail_for,
     dossier_list_for_applicant,
     is_overdue,
+    result_released,
 )
 from procedures.services.dossiers import dossier_perform_action
 from procedures.workflow import ACTION_LABELS, Action
@@ -135,7 +136,8 @@ def dossier_detail(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     sees_internal = bool(roles - {Role.APPLICANT})
     steps = list(dossier.procedure_version.steps.all())
     events = [e for e in dossier.events.all() if sees_internal or not e.internal]
-    documents = list(dossier.documents.all())
+    # Before the decision the applicant sees no result document (one uploaded early is the agency's draft).
+    documents = [d for d in dossier.documents.all() if sees_internal or result_released(dossier, d)]
     version = dossier.procedure_version
     requirement_names = {doc.get("code"): localized(doc) for doc in version.documents}
 

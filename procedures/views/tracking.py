@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from rest_framework.throttling import BaseThrottle
 
+from portal.throttles import TrackingMissThrottle
 from procedures.display import localized, status_label, status_tone
 from procedures.selectors import dossier_track, is_overdue
 
@@ -58,10 +59,12 @@ def track_search(request: HttpRequest) -> HttpResponse:
 
 
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
-    if _throttled(request):
+    misses = TrackingMissThrottle()
+    if _throttled(request) or not misses.allow_request(request, None):
         return render(request, "procedures/track_form.html", {"code": code, "throttled": True}, status=429)
     dossier = dossier_track(code=_normalise(code))
     if dossier is None:
+        misses.record_miss(request)
         return render(request, "procedures/track_form.html", {"code": code, "not_found": True}, status=404)
     # Only statuses and dates leave this view: no names, IDs, comments, form data or documents.
     timeline = [

@@ -479,24 +479,30 @@ def test_a_supplement_request_naming_no_documents_allows_any(world, draft):
 # --- result documents ------------------------------------------------------------------------------------------
 
 
-def test_result_documents_by_the_current_steps_role(world, draft):
+def test_result_documents_by_the_last_steps_role(world, draft):
     submit(world, draft)
     act(draft, "accept", world.reception)  # step 1: reception
 
     assert upload(client_for(world.specialist), draft, kind="result").status_code == 403
     assert upload(client_for(world.citizen), draft, kind="result").status_code == 403
-    response = upload(client_for(world.reception), draft, kind="result", requirement="", name="ket-qua.pdf")
+    # Intake is no place for a result: no decision exists yet.
+    assert upload(client_for(world.reception), draft, kind="result", requirement="").status_code == 409
+
+    act(draft, "forward", world.reception)  # step 2: specialist
+    assert upload(client_for(world.specialist), draft, kind="result").status_code == 409
+    act(draft, "forward", world.specialist)  # step 3 (the last): leader
+    assert upload(client_for(world.reception), draft, kind="result").status_code == 403
+    response = upload(client_for(world.leader), draft, kind="result", requirement="", name="ket-qua.pdf")
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "result"
     assert response.json()["requirement"] == "result"
-
-    act(draft, "forward", world.reception)  # step 2: specialist
-    assert upload(client_for(world.reception), draft, kind="result").status_code == 403
-    response = upload(client_for(world.specialist), draft, kind="result", requirement="giay_khai_sinh")
+    response = upload(client_for(world.leader), draft, kind="result", requirement="giay_khai_sinh")
     assert response.status_code == 201
     assert response.json()["requirement"] == "giay_khai_sinh"
 
-    # The applicant sees the result and can download it.
+    # The applicant sees the result only once the dossier is completed.
+    assert client_for(world.citizen).get(doc_url(draft, response.json()["id"])).status_code == 404
+    act(draft, "complete", world.leader, outcome="approved")
     download = client_for(world.citizen).get(doc_url(draft, response.json()["id"]))
     assert download.status_code == 200
     assert read(download) == PDF_BYTES
@@ -516,8 +522,10 @@ def test_result_documents_need_processing_or_completed(world, draft):
 def test_result_documents_only_take_result_types(world, draft):
     submit(world, draft)
     act(draft, "accept", world.reception)
+    act(draft, "forward", world.reception)
+    act(draft, "forward", world.specialist)  # the last step
 
-    response = upload(client_for(world.reception), draft, kind="result", name="kq.html", content=HTML_BYTES)
+    response = upload(client_for(world.leader), draft, kind="result", name="kq.html", content=HTML_BYTES)
 
     assert response.status_code == 400
     assert "text/html" in response.json()["detail"]

@@ -90,8 +90,25 @@ def verified(user):
 
 
 def sign_in(page, email: str, password: str) -> None:
+    """Through the login page; staff (who must use a second factor) get a TOTP and type its current code."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    from citizens.mfa import is_staff_account
+    from citizens.models import User
+    from tests.conftest import DEMO_TOTP_SECRET, enrol_totp
+
+    user = User.objects.get(email=email)
+    staff = is_staff_account(user)
+    if staff:
+        enrol_totp(user)
     page.goto(page.base_url + "/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.locator("#main button[type=submit]").first.click()
     page.wait_for_load_state()
+    if staff:
+        assert "/2fa/authenticate" in page.url, page.url
+        code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, next(yield_hotp_counters_from_time())))
+        page.fill("input[name=code]", code)
+        page.locator("#main button[type=submit]").first.click()
+        page.wait_for_load_state()

@@ -176,10 +176,10 @@ def test_citizen_files_supplements_takes_the_result_and_rates(page, tmp_path):
     )
     act(dossier, Action.COMPLETE, world.leader, outcome="approved")
 
-    # The citizen downloads the e-result: that is the hand-over (deliver, channel online).
+    # The citizen takes the e-result (a POST, never a GET): that is the hand-over (deliver, channel online).
     page.goto(base + f"/ho-so/{dossier.pk}/")
     with page.expect_download() as download:
-        page.get_by_role("link", name=re.compile("Tải kết quả")).click()
+        page.get_by_role("button", name=re.compile("Nhận và tải kết quả")).click()
     assert download.value.suggested_filename == "giay-khai-sinh.pdf"
     dossier.refresh_from_db()
     assert dossier.status == Status.DELIVERED and dossier.delivery_channel == "online"

@@ -7,7 +7,11 @@ import pytest
 from django.test import Client
 
 from tests.browser.conftest import screenshot, sign_in, verified
-from tests.conftest import PASSWORD, World
+from tests.conftest import (
+    PASSWORD,
+    World,
+    staff_login,  # noqa: I001
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +19,7 @@ pytestmark = pytest.mark.browser
 def as_staff(page, user):
     """A second browser context signed in as `user` through a server-side session (staff sign-in has its own tests)."""
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     context = page.context.browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}])
     staff_page = context.new_page()

@@ -28,12 +28,18 @@ def test_national_id_must_be_twelve_digits(value):
     assert "national_id" in excinfo.value.message_dict
 
 
-def test_national_id_unique_when_present_but_many_may_have_none():
-    User.objects.create_user(email="a@example.org", national_id="001203004567")
+def test_verified_national_id_unique_but_typed_ones_are_just_data():
+    from django.utils import timezone
+
+    User.objects.create_user(email="a@example.org", national_id="001203004567", national_id_verified_at=timezone.now())
     User.objects.create_user(email="b@example.org")
     User.objects.create_user(email="c@example.org")  # two users without an ID are fine
+    # A typed ID equal to a verified one is data: it neither fails nor makes its typist that person.
+    User.objects.create_user(email="d@example.org", national_id="001203004567")
     with pytest.raises(IntegrityError), transaction.atomic():
-        User.objects.create_user(email="d@example.org", national_id="001203004567")
+        User.objects.create_user(
+            email="e@example.org", national_id="001203004567", national_id_verified_at=timezone.now()
+        )
 
 
 def test_blank_national_id_is_stored_as_null():

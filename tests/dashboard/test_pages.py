@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from citizens.roles import Role
 from dashboard import charts
-from tests.conftest import make_user
+from tests.conftest import make_user, staff_login
 from tests.dashboard.conftest import accepted, act, at, completed, filed
 
 MARCH = "from=2026-03-01&to=2026-03-31"
@@ -33,7 +33,7 @@ def data(world):
 
 def login(user) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

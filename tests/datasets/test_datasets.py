@@ -19,7 +19,11 @@ from datasets.selectors import panel_figures
 from datasets.tasks import remind_due_updates
 from notifications.models import Kind, Notification
 from procedures.errors import ActionForbidden, InvalidInput
-from tests.conftest import client_for, make_user
+from tests.conftest import (
+    client_for,
+    make_user,
+    staff_login,  # noqa: I001
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +169,7 @@ def test_ioc_panel_shows_latest_change_threshold_and_staleness(world, officer):
     (later,) = panel_figures(user=world.leader, now=timezone.now() + timedelta(days=40))
     assert later.stale
     client = Client()
-    client.force_login(world.leader)
+    staff_login(client, world.leader)
     html = client.get("/ioc/").content.decode()
     assert "Chỉ số chuyên ngành đã ghim" in html and "ioc-panel--alert" in html
 
@@ -185,7 +189,7 @@ def test_reminder_when_a_dataset_is_due(world, officer, monkeypatch):
 
 def test_data_officer_pages(world, officer):
     client = Client()
-    client.force_login(officer)
+    staff_login(client, officer)
     created = client.post(
         "/du-lieu/quan-ly/",
         {
@@ -204,6 +208,6 @@ def test_data_officer_pages(world, officer):
     assert DatasetVersion.objects.count() == 1
     assert Client().get("/du-lieu/quan-ly/").status_code == 302  # sign-in first
     citizen = Client()
-    citizen.force_login(world.citizen)
+    staff_login(citizen, world.citizen)
     assert citizen.get("/du-lieu/quan-ly/").status_code == 403
     assert PinnedPanel.objects.count() == 0

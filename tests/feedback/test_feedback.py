@@ -14,7 +14,11 @@ from feedback.lifecycle import Status
 from feedback.models import Feedback
 from feedback.tasks import escalate_overdue
 from notifications.models import Channel, Kind, Notification
-from tests.conftest import at, client_for
+from tests.conftest import (
+    at,
+    client_for,
+    staff_login,  # noqa: I001
+)
 from tests.procedures.dossier_flow import drive
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +242,7 @@ def test_the_bell_shows_the_unread_count_and_links_to_the_item(world, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         item_id = file(world).json()["id"]
     client = Client()
-    client.force_login(world.reception)
+    staff_login(client, world.reception)
     html = client.get("/thong-ke/").content.decode()
     unread = Notification.objects.filter(
         recipient=world.reception, channel=Channel.INAPP, status=DeliveryStatus.DELIVERED, read_at__isnull=True
@@ -255,7 +259,7 @@ def test_staff_answer_from_the_page(world):
 
     item_id = file(world).json()["id"]
     client = Client()
-    client.force_login(world.reception)
+    staff_login(client, world.reception)
     page = client.get(f"/phan-anh-kien-nghi/{item_id}/")
     assert page.status_code == 200 and 'value="answer"' in page.content.decode()
     version = Feedback.objects.get(pk=item_id).version
@@ -268,8 +272,8 @@ def test_messages_on_the_applicant_and_officer_pages(world):
 
     dossier = drive(world, "processing@1")
     applicant, officer = Client(), Client()
-    applicant.force_login(world.citizen)
-    officer.force_login(world.reception)
+    staff_login(applicant, world.citizen)
+    staff_login(officer, world.reception)
     sent = applicant.post(f"/ho-so/{dossier.pk}/tin-nhan/", {"body": "Khi nào có kết quả?"})
     assert sent.status_code == 302 and sent["Location"] == f"/ho-so/{dossier.pk}/#tin-nhan"
     page = officer.get(f"/can-bo/ho-so/{dossier.pk}/").content.decode()
@@ -279,5 +283,5 @@ def test_messages_on_the_applicant_and_officer_pages(world):
     mine = applicant.get(f"/ho-so/{dossier.pk}/").content.decode()
     assert "Thứ Sáu." in mine and world.agency.name in mine
     outsider = Client()
-    outsider.force_login(world.other_reception)
+    staff_login(outsider, world.other_reception)
     assert outsider.post(f"/ho-so/{dossier.pk}/tin-nhan/", {"body": "x"}).status_code == 404

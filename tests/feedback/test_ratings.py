@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from procedures.services.ratings import rating_create
+from tests.conftest import staff_login  # noqa: I001
 from tests.procedures.dossier_flow import drive
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def rate(world, *, satisfied: bool, overall: int, comment: str = ""):
 
 def page(user, **params):
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client.get("/ioc/danh-gia/", params)
 
 
@@ -61,7 +62,7 @@ def test_officers_see_only_their_agency_and_citizens_nothing(world):
 def test_query_count_does_not_grow_with_ratings(world):
     rate(world, satisfied=True, overall=4, comment="a")
     client = Client()
-    client.force_login(world.leader)
+    staff_login(client, world.leader)
     with CaptureQueriesContext(connection) as few:
         client.get("/ioc/danh-gia/")
     for score in (1, 2, 3):

@@ -16,6 +16,7 @@ from citizens.models import User
 from notifications.models import Channel, DeliveryAttempt, Notification, Status
 from notifications.tasks import delivery as tasks
 from portal.celery import app as celery_app
+from tests.conftest import staff_login
 from tests.notifications.backends import ScriptedBackend
 from tests.notifications.helpers import ACCEPT_AT, DUE_DATE, accepted, act, draft, last_event, submitted
 
@@ -429,7 +430,7 @@ def test_an_action_succeeds_while_the_broker_is_down_and_the_sweeper_catches_up(
 
 def test_admin_lists_searches_and_resends(world, client, django_capture_on_commit_callbacks):
     admin = User.objects.create_superuser(email="admin@example.org", password="x" * 12)
-    client.force_login(admin)
+    staff_login(client, admin)
     dossier = submitted(world)
     row = email_row(dossier)
     Notification.objects.filter(pk=row.pk).update(status=Status.PERMANENT_FAILURE, attempts=8, last_error="550")

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from notifications.models import Channel, Kind, Notification, NotificationPreference, Status
 from portal import health
 from portal.celery import app as celery_app
+from tests.conftest import staff_login
 
 pytestmark = [pytest.mark.django_db]
 
@@ -86,7 +87,7 @@ def test_a_citizen_chooses_channels(world, client):
 
 
 def test_an_officer_chooses_the_digest(world, client):
-    client.force_login(world.specialist)
+    staff_login(client, world.specialist)
     assert "staff_mode" in client.get("/thong-bao/cai-dat/").content.decode()
     client.post("/thong-bao/cai-dat/", {"notify_email": "on", "staff_mode": "digest", "daily_digest": "on"})
     preference = NotificationPreference.objects.get(user=world.specialist)

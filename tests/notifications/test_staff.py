@@ -9,6 +9,7 @@ from citizens.models import User
 from notifications import messages
 from notifications.models import Channel, Kind, MessageTemplate, Notification, NotificationPreference
 from notifications.services import notifications_queue_for_event
+from tests.conftest import staff_login
 from tests.notifications.helpers import accepted, act, last_event, submitted
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_queueing_an_event_twice_stores_staff_messages_once(world):
 
 def test_admin_pages_of_the_new_models_open(world, client):
     admin = User.objects.create_superuser(email="admin@example.org", password="x" * 12)
-    client.force_login(admin)
+    staff_login(client, admin)
     for path in (
         "/admin/notifications/reminderpolicy/",
         "/admin/notifications/reminderpolicy/add/",

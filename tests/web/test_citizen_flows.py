@@ -115,7 +115,13 @@ def test_downloading_the_result_delivers_online_and_then_rating_is_possible(worl
         == 404
     )
     client = browser(world.citizen)
-    response = client.get(reverse("dossier-result", kwargs={"dossier_id": dossier.pk, "document_id": result.pk}))
+    url = reverse("dossier-result", kwargs={"dossier_id": dossier.pk, "document_id": result.pk})
+    # A GET (a prefetch, a crawler, a preview) serves the file and changes nothing.
+    looked = client.get(url)
+    assert looked.status_code == 200 and b"".join(looked.streaming_content) == PDF_BYTES
+    dossier.refresh_from_db()
+    assert dossier.status == Status.COMPLETED
+    response = client.post(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
     dossier.refresh_from_db()
     assert dossier.status == Status.DELIVERED and dossier.delivery_channel == "online"

@@ -12,7 +12,15 @@ from django.test import Client
 from citizens.roles import Role
 from procedures.models import Procedure, ProcedureVersion, VersionStatus
 from procedures.services.catalogue import procedure_export, procedure_import
-from tests.conftest import PASSWORD, client_for, make_user, procedure_template
+from tests.conftest import (
+    DEMO_TOTP_SECRET,
+    PASSWORD,
+    client_for,
+    enrol_totp,
+    make_user,
+    procedure_template,
+    staff_login,
+)
 
 pytestmark = [pytest.mark.django_db]
 
@@ -38,7 +46,7 @@ def formset(prefix: str, rows: list[dict], *, initial: int = 0) -> dict:
 
 def login(user) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 
@@ -415,8 +423,16 @@ def test_bad_upload_is_reported(world, admin_user):
 
 
 def test_login_page_password_flow_reaches_editor(world, admin_user):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    EmailAddress.objects.create(user=admin_user, email=admin_user.email, verified=True, primary=True)
+    enrol_totp(admin_user)
     client = Client()
-    assert client.login(email=admin_user.email, password=PASSWORD)
+    login = client.post("/accounts/login/", {"login": admin_user.email, "password": PASSWORD})
+    assert "/2fa/authenticate" in login["Location"]
+    code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, next(yield_hotp_counters_from_time())))
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
     assert client.get(BASE).status_code == 200
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from tests.conftest import client_for, module_world
+from tests.conftest import client_for, module_world, staff_login
 
 world = module_world()  # the tests only read the world
 
@@ -41,8 +41,8 @@ def test_unknown_api_paths_answer_json_not_html(client):
 def test_staff_see_their_work_areas_in_the_navigation(client, world):
     client.force_login(world.citizen)
     assert "/can-bo/" not in client.get("/").content.decode()
-    client.force_login(world.reception)
+    staff_login(client, world.reception)
     html = client.get("/").content.decode()
     assert "/can-bo/" in html and "/ioc/" not in html
-    client.force_login(world.leader)
+    staff_login(client, world.leader)
     assert "/ioc/" in client.get("/").content.decode()

@@ -15,7 +15,7 @@ from citizens.models import User
 from procedures.models import Document, Dossier, Status
 from procedures.services.dossiers import dossier_create, dossier_perform_action
 from procedures.workflow import Action
-from tests.conftest import PDF_BYTES, VALID_DATA, VN, module_world, procedure_template
+from tests.conftest import PDF_BYTES, VALID_DATA, VN, module_world, procedure_template, staff_login
 
 world = module_world()  # the tests only read the world
 
@@ -27,7 +27,7 @@ NATIONAL_ID = VALID_DATA["national_id"]
 def browser(user: User | None = None) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        staff_login(client, user)
     return client
 
 

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from procedures.models import Dossier
 from procedures.services.catalogue import procedure_import
-from tests.conftest import procedure_template
+from tests.conftest import procedure_template, staff_login
 from tests.procedures.dossier_flow import drive
 
 
 def login(user) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

@@ -271,6 +271,7 @@ def test_in_person_filing_creates_submitted_and_accepted_dossier(world):
             "procedure": world.procedure.code,
             "applicant-national_id": "001099000111",
             "applicant-full_name": "Lê Văn Cường",
+            "applicant-card_checked": "on",
             "full_name": "Lê Văn Cường",
             "national_id": "001099000111",
             "copies": "1",
@@ -287,16 +288,23 @@ def test_in_person_filing_creates_submitted_and_accepted_dossier(world):
     citizen = dossier.applicant
     assert not citizen.has_usable_password() and citizen.full_name == "Lê Văn Cường"
     assert dossier.documents.count() == 1
-    # The same citizen again is found, not duplicated.
+    # The officer checked the card: the ID is verified, with who and when.
+    assert citizen.national_id_verified_at and citizen.national_id_verified_by == world.reception
+    # The same citizen again is found by the verified ID, not duplicated, and shown to the officer to confirm.
+    again = {
+        "procedure": world.procedure.code,
+        "applicant-national_id": "001099000111",
+        **{k: v for k, v in VALID_DATA.items()},
+        "copies": "1",
+    }
+    shown = client.post(
+        "/can-bo/tiep-nhan-truc-tiep/", {**again, "doc-declaration": SimpleUploadedFile("b.pdf", PDF_BYTES)}
+    )
+    assert "Lê Văn Cường" in shown.content.decode() and citizen.email in shown.content.decode()
+    assert Dossier.objects.filter(applicant=citizen).count() == 1
     client.post(
         "/can-bo/tiep-nhan-truc-tiep/",
-        {
-            "procedure": world.procedure.code,
-            "applicant-national_id": "001099000111",
-            **{k: v for k, v in VALID_DATA.items()},
-            "copies": "1",
-            "doc-declaration": SimpleUploadedFile("b.pdf", PDF_BYTES),
-        },
+        {**again, "applicant-confirm_account": citizen.pk, "doc-declaration": SimpleUploadedFile("b.pdf", PDF_BYTES)},
     )
     assert Dossier.objects.filter(applicant=citizen).count() == 2
 

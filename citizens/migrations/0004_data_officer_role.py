@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citizens', '0002_initial'),
+        ('citizens', '0003_identity_verified_national_id'),
     ]
 
     operations = [
