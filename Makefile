@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# QR codes and e-mails print SITE_URL: follow HOST unless it is given (`make demo HOST=192.168.1.5:8000`).
+SITE_URL ?= http://$(HOST)
 
 .PHONY: demo test venv deps dev-deps migrate seed serve lint format worker beat bench clean
 
@@ -30,7 +32,8 @@ seed: migrate
 
 # The embedded demo: SQLite, local cache, eager Celery tasks; emails are printed on the console.
 demo: seed
-	$(PY) manage.py runserver $(HOST)
+	SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,$(firstword $(subst :, ,$(HOST)))} \
+		$(PY) manage.py runserver $(HOST)
 
 lint: dev-deps
 	$(BIN)/ruff check .

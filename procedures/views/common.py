@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from procedures.models import Status
+from procedures.services.documents import kinds_display
 
 COPY_TYPE_LABELS = {
     "original": gettext_lazy("Bản chính"),
@@ -23,12 +24,6 @@ APPLICANT_TYPE_LABELS = {
     "citizen": gettext_lazy("Công dân Việt Nam"),
     "business": gettext_lazy("Tổ chức, doanh nghiệp"),
     "foreigner": gettext_lazy("Người nước ngoài"),
-}
-MIME_LABELS = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPG",
-    "image/png": "PNG",
-    "image/tiff": "TIFF",
 }
 
 # Badge colour families; the template adds the status value as a class too, so a state may be styled on its own.
@@ -108,7 +103,7 @@ def time_limit_display(value: Any, unit: str, cutoff: Any = None, *, short: bool
 
 
 def accept_display(mime_types: list[str] | None) -> str:
-    return ", ".join(MIME_LABELS.get(m, m) for m in (mime_types or []))
+    return kinds_display(mime_types or [])
 
 
 def status_tone(status: str) -> str:
