@@ -35,6 +35,7 @@ from procedures.services.dossiers import dossier_due_if_accepted, dossier_perfor
 from procedures.views.common import money_display, status_label, status_tone
 from procedures.workflow import ACTION_LABELS, Action
 from workspace import pdf
+from workspace.counts import queue_counts
 from workspace.forms import ACTION_FORMS, ApplicantForm
 from workspace.selectors import (
     DEFAULT_QUEUE,
@@ -74,10 +75,12 @@ def workspace_view(view):
     return wrapper
 
 
-def _nav(request: HttpRequest, current: str) -> dict:
+def _nav(request: HttpRequest, current: str, *, with_counts: bool = False) -> dict:
     roles = {m.role for m in request.workspace_memberships}
+    # Counts on the queue pages only (one capped query per queue); the dossier page keeps its fixed query budget.
+    counts = queue_counts(user=request.user, memberships=request.workspace_memberships) if with_counts else {}
     return {
-        "queues": QUEUES.values(),
+        "queues": [{"slug": q.slug, "label": q.label, "count": counts.get(q.slug, "")} for q in QUEUES.values()],
         "current_queue": current,
         "is_reception": Role.RECEPTION in roles or request.user.is_superuser,
         "agencies": sorted({m.agency.name for m in request.workspace_memberships}),
@@ -141,7 +144,7 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
     if not request.user.is_superuser:
         procedures = procedures.filter(agency_id__in=agency_ids)
     context = {
-        **_nav(request, queue),
+        **_nav(request, queue, with_counts=True),
         "queue": QUEUES[queue],
         "rows": rows,
         "page": page,
