@@ -37,6 +37,7 @@ from procedures.workflow import ACTION_LABELS, Action
 from workspace import pdf
 from workspace.counts import queue_counts
 from workspace.forms import ACTION_FORMS, ApplicantForm
+from workspace.search import dossier_search
 from workspace.selectors import (
     DEFAULT_QUEUE,
     QUEUES,
@@ -124,10 +125,10 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
         queue=queue,
         procedure=procedure,
         status=status,
-        q=q,
         descending=descending,
         now=now,
     )
+    qs = dossier_search(qs, q)  # accents optional; code, name, ID or phone (workspace/search.py)
     page = page_of(qs, number=_page_number(request), per_page=PER_PAGE)
     near_limit = near_due_limit(now)
     rows = [
