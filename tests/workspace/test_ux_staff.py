@@ -49,3 +49,13 @@ def test_admin_link_only_for_people_with_admin_rights(world):
     world.leader.save()
     client, _response = _login(world.leader)
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [("online", "online"), ("post", "post"), ("", "desk")])
+def test_delivery_defaults_to_the_channel_the_citizen_chose(world, chosen, expected):
+    from workspace.forms import DeliverForm
+
+    dossier = drive(world, "submitted")
+    dossier.data = {**dossier.data, "delivery_method": chosen}
+    form = DeliverForm(dossier=dossier)
+    assert form["channel"].value() == expected
