@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# QR codes and e-mails print SITE_URL: follow HOST unless it is given (`make demo HOST=192.168.1.5:8000`).
+SITE_URL ?= http://$(HOST)
 
 .PHONY: demo test venv deps dev-deps migrate seed serve lint format worker beat bench clean
 
@@ -32,7 +34,9 @@ seed: migrate
 # through the local fake gateway (payments/fakegateway.py) on 127.0.0.1:8765. Staff sign in with the password alone
 # here (STAFF_MFA_REQUIRED=0); anywhere else they need a second factor.
 demo: seed
-	$(PY) manage.py fake_gateway & GATEWAY=$$!; trap 'kill $$GATEWAY' EXIT INT TERM; STAFF_MFA_REQUIRED=0 $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py fake_gateway & GATEWAY=$$!; trap 'kill $$GATEWAY' EXIT INT TERM; \
+	SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,$(firstword $(subst :, ,$(HOST)))} \
+		STAFF_MFA_REQUIRED=0 $(PY) manage.py runserver $(HOST)
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -10,12 +10,26 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.headless.adapter import DefaultHeadlessAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.db import transaction
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+# Roles that work dossiers in the workspace (/can-bo/); their day starts at their queue, not the citizen home page.
+WORKSPACE_ROLES = ("reception", "specialist", "leader")
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        url = super().get_login_redirect_url(request)
+        user = request.user
+        if url == resolve_url(settings.LOGIN_REDIRECT_URL) and user.is_authenticated:
+            # Only when no ?next= was asked for: a link from an e-mail still opens its page.
+            if user.memberships.filter(is_active=True, role__in=WORKSPACE_ROLES).exists():
+                return reverse("workspace:home")
+        return url
+
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).strip().lower()
 

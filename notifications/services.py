@@ -507,6 +507,11 @@ def dossier_url(dossier) -> str:
     return f"{settings.SITE_URL}/ho-so/{dossier.pk}/"
 
 
+def staff_dossier_url(dossier) -> str:
+    """The officer's page of the dossier (the citizen page shows staff nothing they can act on)."""
+    return f"{settings.SITE_URL}/can-bo/ho-so/{dossier.pk}/"
+
+
 def dossier_context(dossier, recipient, language: str) -> dict[str, object]:
     """What staff messages and reminders say about a dossier, in `language`."""
     english = language == "en"
@@ -525,7 +530,7 @@ def dossier_context(dossier, recipient, language: str) -> dict[str, object]:
         "created_date": _local(dossier.created_at),
         "assignee_name": (str(assignee) if assignee else ("(chưa phân công)" if not english else "(unassigned)")),
         "applicant_name": dossier.applicant.full_name or dossier.applicant.email,
-        "dossier_url": dossier_url(dossier),
+        "dossier_url": dossier_url(dossier) if recipient.pk == dossier.applicant_id else staff_dossier_url(dossier),
         "site_url": settings.SITE_URL,
     }
 

@@ -17,4 +17,8 @@ def staff_areas(request):
     # Lazy: pages that never render the navigation pay nothing.
     from django.utils.functional import SimpleLazyObject
 
-    return {"staff_roles": SimpleLazyObject(roles)}
+    def admin_rights():
+        # Django admin only for those it shows something to (a reception clerk with is_staff saw an empty page).
+        return bool(user.is_active and user.is_staff and (user.is_superuser or user.get_all_permissions()))
+
+    return {"staff_roles": SimpleLazyObject(roles), "admin_rights": SimpleLazyObject(admin_rights)}

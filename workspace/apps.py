@@ -7,3 +7,11 @@ class WorkspaceConfig(AppConfig):
 
     name = "workspace"
     verbose_name = _("Không gian làm việc cán bộ")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from workspace.search import register_sqlite_fold
+
+        # SQLite has no accent folding: give each connection the portal's own (officer search, workspace/search.py).
+        connection_created.connect(register_sqlite_fold, dispatch_uid="workspace-sqlite-fold")

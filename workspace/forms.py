@@ -193,8 +193,20 @@ class DeliverForm(ActionForm):
         initial="desk",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Default to what the citizen chose on the form ("delivery_method": online / counter / post), else the desk.
+        chosen = (self.dossier.data or {}).get("delivery_method")
+        channel = CITIZEN_DELIVERY_CHOICES.get(chosen if isinstance(chosen, str) else "")
+        if channel and not self.is_bound:
+            self.initial["channel"] = channel
+
     def payload(self) -> dict:
         return {"channel": self.cleaned_data["channel"]}
+
+
+# The catalogue's "delivery_method" answers, mapped to the deliver action's channels.
+CITIZEN_DELIVERY_CHOICES = {"online": "online", "counter": "desk", "desk": "desk", "post": "post"}
 
 
 class ApproveWithdrawalForm(CommentMixin, ActionForm):

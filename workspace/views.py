@@ -36,7 +36,9 @@ from procedures.services.documents import document_upload
 from procedures.services.dossiers import dossier_due_if_accepted, dossier_perform_action
 from procedures.workflow import ACTION_LABELS, Action
 from workspace import pdf
+from workspace.counts import queue_counts
 from workspace.forms import ACTION_FORMS, ApplicantForm
+from workspace.search import dossier_search
 from workspace.selectors import (
     DEFAULT_QUEUE,
     QUEUES,
@@ -76,10 +78,12 @@ def workspace_view(view):
     return wrapper
 
 
-def _nav(request: HttpRequest, current: str) -> dict:
+def _nav(request: HttpRequest, current: str, *, with_counts: bool = False) -> dict:
     roles = {m.role for m in request.workspace_memberships}
+    # Counts on the queue pages only (one capped query per queue); the dossier page keeps its fixed query budget.
+    counts = queue_counts(user=request.user, memberships=request.workspace_memberships) if with_counts else {}
     return {
-        "queues": QUEUES.values(),
+        "queues": [{"slug": q.slug, "label": q.label, "count": counts.get(q.slug, "")} for q in QUEUES.values()],
         "current_queue": current,
         "is_reception": Role.RECEPTION in roles or request.user.is_superuser,
         "agencies": sorted({m.agency.name for m in request.workspace_memberships}),
@@ -123,10 +127,10 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
         queue=queue,
         procedure=procedure,
         status=status,
-        q=q,
         descending=descending,
         now=now,
     )
+    qs = dossier_search(qs, q)  # accents optional; code, name, ID or phone (workspace/search.py)
     page = page_of(
         qs,
         ordering=queue_ordering(descending),
@@ -149,7 +153,7 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
     if not request.user.is_superuser:
         procedures = procedures.filter(agency_id__in=agency_ids)
     context = {
-        **_nav(request, queue),
+        **_nav(request, queue, with_counts=True),
         "queue": QUEUES[queue],
         "rows": rows,
         "page": page,

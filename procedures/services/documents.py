@@ -152,6 +152,21 @@ def safe_name(name: str, *, content_type: str = "", fallback: str = "tep-dinh-ke
     return f"{stem}{suffix}"[:NAME_MAX_CHARS]
 
 
+def kinds_display(mime_types: Iterable[str]) -> str:
+    """'PDF, JPG, PNG' for a list of MIME types (wildcards such as image/* read as 'ảnh')."""
+    kinds: list[str] = []
+    for mime in mime_types:
+        if mime.endswith("/*"):
+            label = str(_("ảnh")) if mime.startswith("image/") else mime[:-2]
+        elif mime in EXTENSIONS:
+            label = EXTENSIONS[mime][0].upper()
+        else:
+            label = mime.rsplit("/", 1)[-1].upper()
+        if label not in kinds:
+            kinds.append(label)
+    return ", ".join(kinds)
+
+
 def _accepts(accept: Iterable[str], mime: str) -> bool:
     for pattern in accept:
         pattern = str(pattern).strip().lower()
@@ -356,10 +371,10 @@ def document_upload(
     content_type = sniff_content_type(upload)
     accept = [str(a).lower() for a in (spec.get("accept") or DEFAULT_ACCEPT)]
     if not _accepts(accept, content_type):
-        message = _("Loại tệp %(type)s không được chấp nhận cho thành phần '%(name)s'. Chấp nhận: %(accept)s.") % {
-            "type": content_type,
+        # People know "PDF" or "ảnh JPG", not MIME types: name the kinds by their extension.
+        message = _("Tệp này không phải loại được nhận cho “%(name)s”. Hãy chọn tệp %(accept)s.") % {
             "name": spec.get("name") or requirement,
-            "accept": ", ".join(accept),
+            "accept": kinds_display(accept),
         }
         raise InvalidInput(message, errors={"file": [message]})
 

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from procedures import formschema
@@ -59,6 +60,7 @@ def _rows(dossier) -> list[dict]:
 
 
 @login_required
+@never_cache  # Back after submitting reloads the page, which then redirects to the dossier's detail page
 def dossier_review(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     """The last look before submitting: every answer, every file, what is still missing, then "Nộp hồ sơ"."""
     dossier = _own(request, dossier_id)

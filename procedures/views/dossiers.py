@@ -7,6 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from procedures import formschema
 from procedures.display import is_english, localized, money_display, status_label, status_tone
 from procedures.enums import EDITABLE
 from procedures.errors import DomainError, NotFound
-from procedures.models import DocumentKind, Rating, Status
+from procedures.models import DocumentKind, Dossier, Rating, Status
 from procedures.selectors import (
     actor_roles,
     dossier_available_actions,
@@ -28,6 +29,7 @@ from procedures.selectors import (
     result_released,
 )
 from procedures.services.dossiers import dossier_perform_action
+from procedures.services.drafts import dossier_draft_delete, draft_is_empty
 from procedures.workflow import ACTION_LABELS, Action
 
 DOSSIER_PAGE_SIZE = 20
@@ -55,11 +57,27 @@ def _decorate(dossier) -> None:
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own dossiers (as applicant), newest first. Staff queues live elsewhere."""
     listing = dossier_list_for_applicant(user=request.user)
-    queryset = listing.queryset.order_by(*listing.ordering.order_by())
+    queryset = listing.queryset.annotate(document_count=Count("documents")).order_by(*listing.ordering.order_by())
     page = Paginator(queryset, DOSSIER_PAGE_SIZE).get_page(request.GET.get("page"))
     for dossier in page.object_list:
         _decorate(dossier)
+        dossier.deletable = dossier.status == Status.DRAFT and draft_is_empty(dossier.data, dossier.document_count)
     return render(request, "procedures/dossier_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def dossier_draft_remove(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
+    """ "Xoá nháp" on the list: the service checks owner, draft and emptiness."""
+    try:
+        dossier_draft_delete(dossier_id=dossier_id, actor=request.user)
+    except NotFound:
+        raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã xoá hồ sơ nháp trống."))
+    return redirect("dossier-list")
 
 
 def _data_sections(rows: list[dict]) -> list[dict]:
@@ -208,6 +226,13 @@ def dossier_action(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     except NotFound:
         raise Http404
     except DomainError as exc:
+        if action in (Action.SUBMIT, Action.SUPPLEMENT):
+            # Back after submitting can show the old review page again: say what happened, not a version number.
+            current = Dossier.objects.filter(pk=dossier_id, applicant=request.user).values_list("status", "code")
+            status, code = current.first() or (None, "")
+            if status is not None and status not in EDITABLE:
+                messages.info(request, _("Hồ sơ này đã được nộp (mã %(code)s), không cần nộp lại.") % {"code": code})
+                return redirect("dossier-detail", dossier_id=dossier_id)
         details = [message for problems in exc.errors.values() for message in problems]
         messages.error(request, exc.message + (" " + " ".join(details) if details else ""))
         if action in (Action.SUBMIT, Action.SUPPLEMENT):

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from procedures import formschema, hooks
 from procedures.display import (
@@ -220,6 +221,7 @@ def _autosave(request: HttpRequest, dossier, data: dict, problems: dict) -> Json
     return _autosave_response(dossier, found)
 
 
+@never_cache  # Back after submitting reloads, and a submitted dossier redirects to its detail page
 @login_required
 def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     """Change the answers of a draft (or of a dossier sent back for supplement)."""
@@ -280,6 +282,7 @@ def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     return render(request, "procedures/filing_form.html", context)
 
 
+@never_cache  # Back after submitting reloads, and a submitted dossier redirects to its detail page
 @login_required
 def _attach_offered(request: HttpRequest, dossier):
     """Attach the offered document the applicant picked ("<field>:<value>", see hooks.document_offers)."""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/to-khai.pdf", catalogue.procedure_blank_form, name="procedure-blank-form"),
     path("ho-so/", dossiers.dossier_list, name="dossier-list"),
     path("ho-so/<uuid:dossier_id>/", dossiers.dossier_detail, name="dossier-detail"),
+    path("ho-so/<uuid:dossier_id>/xoa-nhap/", dossiers.dossier_draft_remove, name="dossier-draft-delete"),
     path("ho-so/<uuid:dossier_id>/sua/", filing.dossier_edit, name="dossier-edit"),
     path("ho-so/<uuid:dossier_id>/giay-to/", filing.dossier_documents, name="dossier-documents"),
     path("ho-so/<uuid:dossier_id>/thao-tac/", dossiers.dossier_action, name="dossier-action"),

@@ -32,7 +32,7 @@ def test_the_desk_hears_of_every_new_dossier(world):
         assert {(row.kind, row.channel) for row in rows} == {(Kind.NEW_IN_QUEUE, "email"), (Kind.NEW_IN_QUEUE, "inapp")}
     email = rows_of(event, world.reception).get(channel="email")
     assert email.subject == f"Hồ sơ mới {dossier.code} chờ tiếp nhận"
-    assert f"/ho-so/{dossier.pk}/" in email.body_text  # a link to the dossier, not the applicant's tracking hint
+    assert f"/can-bo/ho-so/{dossier.pk}/" in email.body_text  # the officer page, not the citizen page
     assert "tra cứu" not in email.body_text
     # Another agency's desk hears nothing.
     assert not Notification.objects.filter(recipient=world.other_reception).exists()

@@ -248,6 +248,7 @@
         var file = input.files[0];
         var limit = Number(form.getAttribute("data-max-bytes") || 0);
         box.hidden = false;
+        box.classList.remove("upload__progress--failed");
         if (limit && file.size > limit) {
           bar.value = 0;
           status.textContent = form.querySelector(".form-field__hint").textContent;
@@ -272,6 +273,9 @@
             window.location.reload();
             return;
           }
+          // A refused file was sent in full, but it is not uploaded: no full bar beside the error.
+          bar.value = 0;
+          box.classList.add("upload__progress--failed");
           var message = "";
           try {
             var json = JSON.parse(request.responseText);
