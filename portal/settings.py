@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "portal.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP in the list, so it runs first on the way out: gateways join form-action (payments.middleware).
+    "payments.middleware.PaymentFormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.CookieLocaleMiddleware",

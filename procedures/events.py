@@ -145,10 +145,11 @@ class PaymentRequested(Payload):
 class Paid(Payload):
     amount: int | None = None
     reference: str = ""
+    provider: str = ""  # the payment provider whose verified notification paid (payments.services)
 
     @classmethod
     def read(cls, raw: Mapping) -> Paid:
-        return cls(_int(raw.get("amount"), None), str(raw.get("reference") or ""))
+        return cls(_int(raw.get("amount"), None), str(raw.get("reference") or ""), str(raw.get("provider") or ""))
 
 
 @dataclass(frozen=True)

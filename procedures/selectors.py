@@ -241,7 +241,8 @@ def dossier_list_for_applicant(
     *, user: User, status: str = "", procedure: str = "", overdue: bool | None = None, ordering: str = ""
 ) -> DossierList:
     """The user's own dossiers (drafts included), newest first: one index range (dossier_applicant_seek_idx)."""
-    queryset = Dossier.objects.filter(applicant=user)
+    # Drafts their owner discarded (and drafts retention purged) leave the list; filed dossiers always stay.
+    queryset = Dossier.objects.filter(applicant=user).exclude(status=Status.DRAFT, purged_at__isnull=False)
     queryset = _list_filters(queryset, status=status, procedure=procedure, overdue=overdue)
     return DossierList(_list_rows(queryset), ORDERINGS.get(ordering, APPLICANT_ORDER))
 

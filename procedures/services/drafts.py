@@ -9,11 +9,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import User
 from procedures.errors import ActionForbidden, ActionNotAvailable
-from procedures.models import Document, DossierEvent, Status
+from procedures.models import Document, Status
 from procedures.services.dossiers import dossier_get_for
 
 
@@ -24,7 +25,8 @@ def draft_is_empty(data: dict | None, document_count: int) -> bool:
 
 @transaction.atomic
 def dossier_draft_delete(*, dossier_id: UUID | str, actor: User) -> None:
-    """Delete the actor's own empty draft with its history (its creation row: nothing else happened to it)."""
+    """Discard the actor's own empty draft: it leaves their list for good. The row stays, marked `purged_at`, because
+    the event log is append-only (its creation event may never be deleted), as retention does for old drafts."""
     dossier = dossier_get_for(dossier_id=dossier_id, user=actor, lock=True)
     if dossier.applicant_id != actor.pk:
         raise ActionForbidden(_("Chỉ người nộp hồ sơ được xoá hồ sơ nháp của mình."))
@@ -32,5 +34,6 @@ def dossier_draft_delete(*, dossier_id: UUID | str, actor: User) -> None:
         raise ActionNotAvailable(_("Chỉ xoá được hồ sơ nháp chưa nộp."))
     if not draft_is_empty(dossier.data, Document.objects.filter(dossier=dossier).count()):
         raise ActionNotAvailable(_("Hồ sơ nháp đã có thông tin hoặc tệp đính kèm nên không xoá ở đây."))
-    DossierEvent.objects.filter(dossier=dossier).delete()
-    dossier.delete()
+    dossier.purged_at = timezone.now()
+    dossier.version += 1
+    dossier.save(update_fields=["purged_at", "version", "updated_at"])

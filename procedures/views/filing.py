@@ -282,8 +282,6 @@ def dossier_edit(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     return render(request, "procedures/filing_form.html", context)
 
 
-@never_cache  # Back after submitting reloads, and a submitted dossier redirects to its detail page
-@login_required
 def _attach_offered(request: HttpRequest, dossier):
     """Attach the offered document the applicant picked ("<field>:<value>", see hooks.document_offers)."""
     field, _sep, value = request.POST.get("offer", "").partition(":")
@@ -295,6 +293,8 @@ def _attach_offered(request: HttpRequest, dossier):
     )
 
 
+@never_cache  # Back after submitting reloads, and a submitted dossier redirects to its detail page
+@login_required
 def dossier_documents(request: HttpRequest, dossier_id: UUID) -> HttpResponse:
     """Step 2 of filing: attach a file to each required document, then submit (or send the supplement)."""
     dossier = _own_editable(request, dossier_id)

@@ -64,7 +64,8 @@ def chromium(_live_server_media):
 
 @pytest.fixture
 def page(_live_server_media, chromium, live_server, transactional_db):
-    context = chromium.new_context(viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which the portal's CSP rightly forbids.
+    context = chromium.new_context(viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", bypass_csp=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base_url = live_server.url

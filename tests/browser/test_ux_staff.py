@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import verified
+from tests.browser.conftest import (
+    sign_in,  # noqa: I001
+    verified,
+)
 from tests.conftest import PASSWORD, World
 from tests.procedures.dossier_flow import drive
 
@@ -17,11 +20,7 @@ SHOTS = Path(__file__).resolve().parents[3] / "ux-shots"
 
 
 def _sign_in(page, email):
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("#main button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, email, PASSWORD)  # staff type their TOTP code (STAFF_MFA_REQUIRED)
 
 
 def test_reception_lands_on_a_dense_counted_queue(page):

@@ -28,7 +28,11 @@ from dashboard.indicators import (
 from dashboard.models import IndicatorOverride
 from dashboard.selectors import PeriodFigures, Scope, stats_overview
 from procedures.models import Agency, Document, DocumentKind, ProcedurePublication, Rating
-from tests.conftest import client_for, make_user
+from tests.conftest import (
+    client_for,
+    make_user,
+    staff_login,  # noqa: I001
+)
 from tests.dashboard.conftest import accepted, act, at, attach, completed, filed, second_procedure
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
@@ -46,7 +50,7 @@ def by_code(ev):
 
 def login(user) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

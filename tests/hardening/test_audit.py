@@ -14,7 +14,12 @@ from citizens.models import StaffMembership
 from citizens.roles import Role
 from procedures.models import DossierEvent
 from tests.api import attach, submitted
-from tests.conftest import PASSWORD, client_for, make_user
+from tests.conftest import (
+    PASSWORD,
+    client_for,
+    make_user,
+    staff_login,  # noqa: I001
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,14 +90,14 @@ def test_template_publish_and_export_are_audited(world):
 
     admin = make_user("agency.admin@example.org", agency=world.agency, roles=[Role.AGENCY_ADMIN])
     client = Client()
-    client.force_login(admin)
+    staff_login(client, admin)
     version_draft_create(procedure=world.procedure)
     response = client.post(f"/quan-tri-thu-tuc/{world.procedure.code}/cong-bo/")
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="template.publish")
     assert entry.actor == admin and entry.target_id == str(world.procedure.pk)
     leader = Client()
-    leader.force_login(world.leader)
+    staff_login(leader, world.leader)
     assert leader.get("/ioc/export/counters.csv").status_code == 200
     assert AuditEntry.objects.get(action="stats.export").actor == world.leader
 

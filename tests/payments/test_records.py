@@ -24,7 +24,13 @@ from payments.receipts import receipt_html
 from payments.services import remind_owing
 from procedures.models import Status
 from procedures.services.catalogue import procedure_import
-from tests.conftest import VN, client_for, make_user, procedure_template
+from tests.conftest import (
+    VN,
+    client_for,
+    make_user,
+    procedure_template,
+    staff_login,  # noqa: I001
+)
 from tests.payments.conftest import awaiting_payment, open_page, press, start_payment
 from tests.procedures.dossier_flow import new_draft
 from tests.procedures.test_receipts import pdf_text
@@ -67,7 +73,7 @@ def test_paid_at_filing_the_dossier_is_submitted_and_the_figures_agree_everywher
     assert response.status_code == 400 and "fees" in response.json()
 
     browser = Client()
-    browser.force_login(world.citizen)
+    staff_login(browser, world.citizen)
     review = browser.get(f"/ho-so/{unpaid.pk}/xem-lai/").content.decode()
     fees = client_for(world.citizen).get(f"/api/v1/dossiers/{unpaid.pk}/fees/").json()
     assert fees == {
@@ -128,12 +134,12 @@ def test_finance_view_lists_exports_and_refunds_with_a_reason(world, gateway):
 
     for outsider in (world.citizen, world.specialist, world.other_leader):
         client = Client()
-        client.force_login(outsider)
+        staff_login(client, outsider)
         response = client.get("/tai-chinh/")
         assert response.status_code == 403 or started["reference"] not in response.content.decode()
 
     client = Client()
-    client.force_login(finance_officer)
+    staff_login(client, finance_officer)
     page = client.get("/tai-chinh/?status=paid").content.decode()
     assert started["reference"] in page and "36.000" in page
     csv = client.get("/tai-chinh/?export=csv").content.decode("utf-8-sig")

@@ -10,7 +10,7 @@ import pytest
 from procedures import events
 from procedures.models import DossierEvent
 from procedures.workflow import Action
-from tests.procedures.dossier_flow import STATES, T0, act, drive
+from tests.procedures.dossier_flow import STATES, T0, act, drive, system_pay
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_every_payload_the_services_write_is_read_by_its_action_class(world):
     by_state = dict(zip(STATES, dossiers, strict=True))
     later = T0 + timedelta(days=2)
     act(by_state["processing@3"], Action.SEND_BACK, world.leader, now=later, reason="Thiếu ý kiến")
-    act(by_state["awaiting_payment"], Action.PAY, world.citizen, now=later, reference="REF-1")
+    system_pay(by_state["awaiting_payment"], now=later, reference="REF-1", provider="vnpay")
     act(by_state["supplement_requested@processing"], Action.SUPPLEMENT, world.citizen, now=later)
     act(by_state["withdrawal_requested"], Action.APPROVE_WITHDRAWAL, world.reception, now=later)
     seen = set()

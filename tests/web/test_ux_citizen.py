@@ -84,8 +84,12 @@ def test_an_empty_draft_shows_its_date_and_can_be_deleted_by_its_owner_only(worl
 
     response = client.post(reverse("dossier-draft-delete", kwargs={"dossier_id": empty.pk}), follow=True)
     assert "Đã xoá hồ sơ nháp trống." in text(response)
-    assert not Dossier.objects.filter(pk=empty.pk).exists()
-    assert not DossierEvent.objects.filter(dossier_id=empty.pk).exists()
+    # The event log is append-only: the draft is marked discarded, not deleted, and leaves the list.
+    assert Dossier.objects.get(pk=empty.pk).purged_at is not None
+    assert DossierEvent.objects.filter(dossier_id=empty.pk).exists()
+    assert reverse("dossier-draft-delete", kwargs={"dossier_id": empty.pk}) not in text(
+        client.get(reverse("dossier-list"))
+    )
     assert Dossier.objects.filter(pk=filled.pk).exists()
 
 

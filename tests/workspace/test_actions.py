@@ -350,4 +350,4 @@ def test_dossier_page_query_count_is_fixed(world):
             assert client.get(f"/can-bo/ho-so/{dossier.pk}/").status_code == 200
         counts.append(len(ctx.captured_queries))
     print(f"queries per dossier page: {counts}")
-    assert max(counts) <= 16
+    assert max(counts) <= 17  # 16, plus the dossier's message thread (feedback.templatetags)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from procedures.models import Dossier
+from tests.conftest import staff_login  # noqa: I001
 from tests.procedures.dossier_flow import drive
 from workspace.search import dossier_search
 
@@ -69,6 +70,6 @@ def test_search_is_one_query(two):
 def test_queue_page_uses_the_search(world, two):
     first, second = two
     client = Client()
-    client.force_login(world.reception)
+    staff_login(client, world.reception)
     page = client.get("/can-bo/hang-doi/tat-ca/", {"q": "nguyen van an"}).content.decode()
     assert first.code in page and second.code not in page
